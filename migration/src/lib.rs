@@ -1,0 +1,25 @@
+#![allow(elided_lifetimes_in_paths)]
+#![allow(clippy::wildcard_imports)]
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_users;
+mod m20261126_000002_token_registry;
+mod m20261126_000003_patients;
+mod m20261126_000004_doctors;
+mod m20261126_000005_mappings;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_users::Migration),
+            Box::new(m20261126_000002_token_registry::Migration),
+            Box::new(m20261126_000003_patients::Migration),
+            Box::new(m20261126_000004_doctors::Migration),
+            Box::new(m20261126_000005_mappings::Migration),
+            // inject-above (do not remove this comment)
+        ]
+    }
+}

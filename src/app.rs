@@ -1,0 +1,119 @@
+use std::path::Path;
+
+use async_trait::async_trait;
+use axum::Router as AxumRouter;
+use loco_rs::{
+    app::{AppContext, Hooks, Initializer},
+    bgworker::Queue,
+    boot::{create_app, BootResult, StartMode},
+    config::Config,
+    controller::{
+        middleware::{self, MiddlewareLayer, MiddlewareStackExt},
+        AppRoutes,
+    },
+    db::truncate_table,
+    environment::Environment,
+    task::Tasks,
+    Result,
+};
+use migration::Migrator;
+use std::sync::Arc;
+
+use crate::{
+    controllers,
+    models::{_entities, tokens::JwtKeys},
+    query_counter::QueryCounter,
+    settings::{Runtime, Settings},
+};
+
+pub struct App;
+
+#[async_trait]
+impl Hooks for App {
+    fn app_name() -> &'static str {
+        env!("CARGO_CRATE_NAME")
+    }
+
+    fn app_version() -> String {
+        format!(
+            "{} ({})",
+            env!("CARGO_PKG_VERSION"),
+            option_env!("BUILD_SHA").unwrap_or("dev")
+        )
+    }
+
+    async fn boot(
+        mode: StartMode,
+        environment: &Environment,
+        config: Config,
+    ) -> Result<BootResult> {
+        create_app::<Self, Migrator>(mode, environment, config).await
+    }
+
+    async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
+        Ok(vec![])
+    }
+
+    fn routes(_ctx: &AppContext) -> AppRoutes {
+        AppRoutes::empty()
+            .add_route(controllers::auth::routes())
+            .add_route(controllers::patients::routes())
+            .add_route(controllers::doctors::routes())
+            .add_route(controllers::mappings::routes())
+    }
+
+    /// Unknown paths answer the 404 envelope.
+    async fn before_routes(_ctx: &AppContext) -> Result<AxumRouter<AppContext>> {
+        Ok(AxumRouter::new().fallback(crate::middleware::not_found))
+    }
+
+    /// Loco's `fallback` middleware answers unknown paths with an HTML page
+    /// outside production; the contract wants the envelope everywhere.
+    fn middlewares(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
+        let mut stack = middleware::default_middleware_stack(ctx);
+        stack.delete("fallback");
+        stack
+    }
+
+    async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
+        let router = router.layer(axum::middleware::from_fn(crate::middleware::envelope));
+        Ok(crate::middleware::accept_trailing_slash(router))
+    }
+
+    async fn after_context(mut ctx: AppContext) -> Result<AppContext> {
+        let settings: Settings = ctx.config.settings()?;
+        let jwt = JwtKeys::new(
+            &settings.secret_key,
+            settings.jwt_access_token_lifetime_minutes,
+            settings.jwt_refresh_token_lifetime_days,
+        );
+        ctx.shared_store.insert(Runtime { jwt: Arc::new(jwt) });
+        if settings.count_queries {
+            QueryCounter::install(&mut ctx);
+        }
+        Ok(ctx)
+    }
+
+    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+        Ok(())
+    }
+
+    fn register_tasks(_tasks: &mut Tasks) {
+        // tasks-inject (do not remove)
+    }
+
+    async fn truncate(ctx: &AppContext) -> Result<()> {
+        truncate_table(&ctx.db, _entities::mappings::Entity).await?;
+        truncate_table(&ctx.db, _entities::doctors::Entity).await?;
+        truncate_table(&ctx.db, _entities::patients::Entity).await?;
+        truncate_table(&ctx.db, _entities::revoked_access_tokens::Entity).await?;
+        truncate_table(&ctx.db, _entities::blacklisted_tokens::Entity).await?;
+        truncate_table(&ctx.db, _entities::outstanding_tokens::Entity).await?;
+        truncate_table(&ctx.db, _entities::users::Entity).await?;
+        Ok(())
+    }
+
+    async fn seed(_ctx: &AppContext, _base: &Path) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,5 @@
+//! Thin HTTP handlers: extract, call the model, render a view.
+pub mod auth;
+pub mod doctors;
+pub mod mappings;
+pub mod patients;

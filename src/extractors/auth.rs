@@ -1,0 +1,38 @@
+use axum::{extract::FromRequestParts, http::request::Parts};
+use loco_rs::app::AppContext;
+
+use crate::{errors::ApiError, models::caller::Caller, settings::Runtime};
+
+/// The authenticated caller, from `Authorization: Bearer <access token>`.
+/// Every failure is a 401 with `WWW-Authenticate: Bearer`.
+pub struct Auth(pub Caller);
+
+impl FromRequestParts<AppContext> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .ok_or_else(|| {
+                ApiError::Unauthorized("Authentication credentials were not provided.".to_string())
+            })?;
+        let token =
+            match header.split_once(' ') {
+                Some((scheme, token))
+                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    token.trim()
+                }
+                _ => return Err(ApiError::Unauthorized(
+                    "Authorization header must contain two space-delimited values: Bearer <token>."
+                        .to_string(),
+                )),
+            };
+        let runtime = Runtime::from_context(ctx);
+        Caller::authenticate(&ctx.db, &runtime.jwt, token)
+            .await
+            .map(Self)
+    }
+}

@@ -1,0 +1,11 @@
+//! Request extractors: they turn HTTP into typed inputs and fail with an
+//! `ApiError`, so a handler only ever sees what it needs.
+pub mod auth;
+pub mod json;
+pub mod list;
+pub mod record_id;
+
+pub use auth::Auth;
+pub use json::JsonBody;
+pub use list::ListQuery;
+pub use record_id::RecordId;

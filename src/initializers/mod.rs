@@ -1,0 +1,1 @@
+//! Initializers hook into the app lifecycle; none are needed yet.

@@ -1,0 +1,13 @@
+pub mod app;
+pub mod controllers;
+pub mod errors;
+pub mod extractors;
+pub mod initializers;
+pub mod mailers;
+pub mod middleware;
+pub mod models;
+pub mod query_counter;
+pub mod settings;
+pub mod tasks;
+pub mod views;
+pub mod workers;

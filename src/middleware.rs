@@ -1,0 +1,57 @@
+//! Router-level pieces that make every response keep the contract: the 404
+//! fallback, the envelope for errors produced outside our handlers, and paths
+//! that work with and without their trailing slash.
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Router,
+};
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+use crate::errors::{ApiError, Enveloped};
+
+/// The router's fallback: an unknown path is a 404 in the envelope.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// Rewrites any error response that did not come from `ApiError` (axum's 405,
+/// the body limit's 413, a caught panic's 500, a timeout) into the envelope,
+/// keeping its headers (`Allow` on a 405, for one).
+pub async fn envelope(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Enveloped>().is_some()
+    {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let rendered = ApiError::from_status(status, &method).into_response();
+    let (rendered_parts, body) = rendered.into_parts();
+    parts.status = rendered_parts.status;
+    for (name, value) in &rendered_parts.headers {
+        parts.headers.insert(name, value.clone());
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.extensions.insert(Enveloped);
+    Response::from_parts(parts, body)
+}
+
+/// Serves `/api/patients/` and `/api/patients` alike, without a redirect.
+///
+/// Loco registers routes without their trailing slash, and a layer added on a
+/// `Router` runs after routing, so the path is normalised by wrapping the
+/// whole router as a service that a new outer router falls back to.
+pub fn accept_trailing_slash(router: Router) -> Router {
+    let normalized = NormalizePathLayer::trim_trailing_slash().layer(router);
+    Router::new().fallback_service(normalized)
+}

@@ -1,0 +1,307 @@
+//! The doctor directory: every authenticated user reads it and may add to
+//! it; only a record's creator may change or delete it (403 for others).
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter,
+};
+use serde_json::Value;
+
+pub use super::_entities::doctors::{ActiveModel, Column, Entity, Model};
+use super::{
+    caller::Caller,
+    fields::{Input, Mode, Text},
+    listing::{self, fold, Page, PageRequest, QueryParams, SEARCH_SEPARATOR},
+    now,
+    tokens::is_unique_violation,
+};
+use crate::errors::{ApiError, ApiResult, FieldErrors};
+
+pub const SPECIALIZATIONS: [&str; 22] = [
+    "general",
+    "cardiology",
+    "dermatology",
+    "endocrinology",
+    "gastroenterology",
+    "hematology",
+    "infectious_disease",
+    "internal_medicine",
+    "nephrology",
+    "neurology",
+    "obstetrics_gynecology",
+    "oncology",
+    "ophthalmology",
+    "orthopedics",
+    "pediatrics",
+    "psychiatry",
+    "pulmonology",
+    "radiology",
+    "rheumatology",
+    "surgery",
+    "urology",
+    "other",
+];
+/// `DecimalField(max_digits=10, decimal_places=2)`.
+const FEE_MAX_DIGITS: usize = 10;
+
+const ORDERING: [(&str, Column); 7] = [
+    ("id", Column::Id),
+    ("first_name", Column::FirstName),
+    ("last_name", Column::LastName),
+    ("years_of_experience", Column::YearsOfExperience),
+    ("consultation_fee", Column::ConsultationFeeCents),
+    ("created_at", Column::CreatedAt),
+    ("updated_at", Column::UpdatedAt),
+];
+
+const EMAIL_TAKEN: &str = "doctor with this email already exists.";
+const LICENSE_TAKEN: &str = "doctor with this license number already exists.";
+
+#[derive(Debug, Default)]
+pub struct DoctorInput {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    specialization: Option<String>,
+    license_number: Option<String>,
+    years_of_experience: Option<i32>,
+    qualification: Option<String>,
+    bio: Option<String>,
+    consultation_fee_cents: Option<i64>,
+    is_available: Option<bool>,
+    hospital_name: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    country: Option<String>,
+}
+
+impl DoctorInput {
+    /// # Errors
+    /// 400 naming every invalid field.
+    pub fn parse(body: &Value, mode: Mode) -> ApiResult<Self> {
+        let mut input = Input::new(body, mode)?;
+        let optional = Text::optional;
+        let parsed = Self {
+            first_name: input.text("first_name", Text::required(100)),
+            last_name: input.text("last_name", Text::required(100)),
+            // Stored lower-cased so that uniqueness is case-insensitive.
+            email: input
+                .email("email", Text::required(254))
+                .map(|email| email.to_lowercase()),
+            phone: input.text("phone", optional(20)),
+            specialization: input.choice("specialization", Text::required(30), &SPECIALIZATIONS),
+            license_number: input.text("license_number", Text::required(50)),
+            years_of_experience: input
+                .integer("years_of_experience", false, 0, 80)
+                .and_then(|years| i32::try_from(years).ok()),
+            qualification: input.text("qualification", optional(200)),
+            bio: input.text("bio", optional(10_000)),
+            consultation_fee_cents: input.money_cents("consultation_fee", false, FEE_MAX_DIGITS),
+            is_available: input.boolean("is_available", false),
+            hospital_name: input.text("hospital_name", optional(200)),
+            city: input.text("city", optional(100)),
+            state: input.text("state", optional(100)),
+            country: input.text("country", optional(100)),
+        };
+        input.finish()?;
+        Ok(parsed)
+    }
+
+    fn apply(self, row: &mut ActiveModel) {
+        macro_rules! set {
+            ($($field:ident),*) => { $( if let Some(value) = self.$field { row.$field = Set(value); } )* };
+        }
+        set!(
+            first_name,
+            last_name,
+            email,
+            phone,
+            specialization,
+            license_number,
+            years_of_experience,
+            qualification,
+            bio,
+            consultation_fee_cents,
+            is_available,
+            hospital_name,
+            city,
+            state,
+            country
+        );
+        let text =
+            |value: &sea_orm::ActiveValue<String>| value.try_as_ref().cloned().unwrap_or_default();
+        let full_name = format!("{} {}", text(&row.first_name), text(&row.last_name));
+        row.search_text = Set(format!(
+            "{}{SEARCH_SEPARATOR}{}",
+            fold(&full_name),
+            fold(&text(&row.hospital_name))
+        ));
+        row.city_key = Set(fold(&text(&row.city)));
+    }
+}
+
+impl Model {
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        format!("Dr. {} {}", self.first_name, self.last_name)
+    }
+}
+
+/// Checks the unique fields before writing, so that both clashes are named
+/// at once; the database's unique indexes still decide under a race.
+async fn check_unique(
+    db: &DatabaseConnection,
+    email: Option<&str>,
+    license: Option<&str>,
+    except: Option<i32>,
+) -> ApiResult<()> {
+    let mut errors = FieldErrors::new();
+    for (value, column, field, message) in [
+        (email, Column::Email, "email", EMAIL_TAKEN),
+        (
+            license,
+            Column::LicenseNumber,
+            "license_number",
+            LICENSE_TAKEN,
+        ),
+    ] {
+        let Some(value) = value else { continue };
+        let mut query = Entity::find().filter(column.eq(value));
+        if let Some(id) = except {
+            query = query.filter(Column::Id.ne(id));
+        }
+        if query.one(db).await?.is_some() {
+            errors.add(field, message);
+        }
+    }
+    errors.into_result()
+}
+
+/// A unique violation from a lost race, named by its field.
+fn unique_error(err: DbErr) -> ApiError {
+    if is_unique_violation(&err) {
+        let text = err.to_string();
+        if text.contains("license") {
+            return ApiError::validation("license_number", LICENSE_TAKEN);
+        }
+        if text.contains("email") {
+            return ApiError::validation("email", EMAIL_TAKEN);
+        }
+    }
+    err.into()
+}
+
+/// # Errors
+/// 400 for a bad query parameter.
+pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Page<Model>> {
+    let mut errors = FieldErrors::new();
+    let page = PageRequest::parse(params, &mut errors);
+    let mut select = Entity::find();
+    if let Some(term) = params.get_nonempty("search") {
+        select = select.filter(listing::contains_folded(Column::SearchText, term));
+    }
+    if let Some(specialization) = params.choice("specialization", &SPECIALIZATIONS, &mut errors) {
+        select = select.filter(Column::Specialization.eq(specialization));
+    }
+    if let Some(available) = params.boolean("is_available", &mut errors) {
+        select = select.filter(Column::IsAvailable.eq(available));
+    }
+    if let Some(city) = params.get_nonempty("city") {
+        select = select.filter(Column::CityKey.eq(fold(city.trim())));
+    }
+    let select = listing::apply_ordering(select, params, &ORDERING, Column::Id, &mut errors);
+    errors.into_result()?;
+    listing::paginate(db, select, page).await
+}
+
+/// # Errors
+/// 404 when there is no such doctor.
+pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A doctor the caller may change: 404 if missing, 403 if someone else's.
+async fn find_writable(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Model> {
+    let doctor = find(db, id).await?;
+    if doctor.created_by == Some(caller.id()) {
+        Ok(doctor)
+    } else {
+        Err(ApiError::Forbidden(
+            "Only the user who created this doctor record may change or delete it.".to_string(),
+        ))
+    }
+}
+
+/// # Errors
+/// 400 naming every invalid or duplicate field.
+pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ApiResult<Model> {
+    let input = DoctorInput::parse(body, Mode::Full)?;
+    check_unique(
+        db,
+        input.email.as_deref(),
+        input.license_number.as_deref(),
+        None,
+    )
+    .await?;
+    let timestamp = now();
+    let mut row = ActiveModel {
+        created_by: Set(Some(caller.id())),
+        phone: Set(String::new()),
+        years_of_experience: Set(0),
+        qualification: Set(String::new()),
+        bio: Set(String::new()),
+        consultation_fee_cents: Set(0),
+        is_available: Set(true),
+        hospital_name: Set(String::new()),
+        city: Set(String::new()),
+        state: Set(String::new()),
+        country: Set(String::new()),
+        version: Set(1),
+        created_at: Set(timestamp),
+        updated_at: Set(timestamp),
+        ..Default::default()
+    };
+    input.apply(&mut row);
+    row.insert(db).await.map_err(unique_error)
+}
+
+/// # Errors
+/// 404 if missing, 403 if not the caller's, 400 naming every invalid field.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    body: &Value,
+    mode: Mode,
+) -> ApiResult<Model> {
+    let existing = find_writable(db, caller, id).await?;
+    let input = DoctorInput::parse(body, mode)?;
+    check_unique(
+        db,
+        input.email.as_deref(),
+        input.license_number.as_deref(),
+        Some(id),
+    )
+    .await?;
+    let version = existing.version;
+    let mut row = existing.into_active_model();
+    input.apply(&mut row);
+    row.version = Set(version + 1);
+    row.updated_at = Set(now());
+    row.update(db).await.map_err(unique_error)
+}
+
+/// Deletes the doctor and, by cascade, its mappings.
+///
+/// # Errors
+/// 404 if missing, 403 if not the caller's.
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+    let existing = find_writable(db, caller, id).await?;
+    existing.delete(db).await?;
+    Ok(())
+}
+
+impl sea_orm::ActiveModelBehavior for ActiveModel {}

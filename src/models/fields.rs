@@ -1,0 +1,411 @@
+//! Reading a JSON request body field by field, the way a DRF serializer does:
+//! every bad field gets its own message, all of them in one 400, and the
+//! messages are DRF's own so a client written against the seed sees the same.
+//!
+//! The models declare their rules with these readers; the handlers only hand
+//! over the parsed body.
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use validator::ValidateEmail;
+
+use crate::errors::{ApiError, FieldErrors};
+
+pub const REQUIRED: &str = "This field is required.";
+pub const NOT_NULL: &str = "This field may not be null.";
+pub const NOT_BLANK: &str = "This field may not be blank.";
+
+/// Create (every required field present) or partial update (any subset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Full,
+    Partial,
+}
+
+/// A text field's rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    pub required: bool,
+    pub max_len: usize,
+}
+
+impl Text {
+    #[must_use]
+    pub const fn required(max_len: usize) -> Self {
+        Self {
+            required: true,
+            max_len,
+        }
+    }
+
+    #[must_use]
+    pub const fn optional(max_len: usize) -> Self {
+        Self {
+            required: false,
+            max_len,
+        }
+    }
+}
+
+pub struct Input<'a> {
+    body: &'a Map<String, Value>,
+    mode: Mode,
+    errors: FieldErrors,
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+impl<'a> Input<'a> {
+    /// # Errors
+    /// 400 under `non_field_errors` when the body is not a JSON object.
+    pub fn new(body: &'a Value, mode: Mode) -> Result<Self, ApiError> {
+        match body {
+            Value::Object(map) => Ok(Self {
+                body: map,
+                mode,
+                errors: FieldErrors::new(),
+            }),
+            other => Err(ApiError::validation(
+                "non_field_errors",
+                format!(
+                    "Invalid data. Expected a dictionary, but got {}.",
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.add(field, message);
+    }
+
+    #[must_use]
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.contains(field)
+    }
+
+    /// # Errors
+    /// Every message recorded while reading.
+    pub fn finish(self) -> Result<(), ApiError> {
+        self.errors.into_result()
+    }
+
+    /// The raw value, or `None` when absent. Records "required" when a
+    /// required field is missing from a full (non-partial) body.
+    fn raw(&mut self, field: &str, required: bool) -> Option<&'a Value> {
+        let value = self.body.get(field);
+        if value.is_none() && required && self.mode == Mode::Full {
+            self.errors.add(field, REQUIRED);
+        }
+        value
+    }
+
+    /// A string, trimmed. Optional text accepts `null` and `""` as blank.
+    pub fn text(&mut self, field: &str, rule: Text) -> Option<String> {
+        let value = self.raw(field, rule.required)?;
+        let text = match value {
+            Value::String(s) => s.trim().to_string(),
+            Value::Null if !rule.required => String::new(),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                return None;
+            }
+            _ => {
+                self.errors.add(field, "Not a valid string.");
+                return None;
+            }
+        };
+        if rule.required && text.is_empty() {
+            self.errors.add(field, NOT_BLANK);
+            return None;
+        }
+        if text.chars().count() > rule.max_len {
+            self.errors.add(
+                field,
+                format!(
+                    "Ensure this field has no more than {} characters.",
+                    rule.max_len
+                ),
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    /// A required password: taken exactly as typed (never trimmed), bounded so
+    /// that hashing cost stays bounded.
+    pub fn password(&mut self, field: &str) -> Option<String> {
+        const MAX_LEN: usize = 4096;
+        match self.raw(field, true)? {
+            Value::String(s) if s.is_empty() => {
+                self.errors.add(field, NOT_BLANK);
+                None
+            }
+            Value::String(s) if s.chars().count() > MAX_LEN => {
+                self.errors.add(
+                    field,
+                    format!("Ensure this field has no more than {MAX_LEN} characters."),
+                );
+                None
+            }
+            Value::String(s) => Some(s.clone()),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                None
+            }
+            _ => {
+                self.errors.add(field, "Not a valid string.");
+                None
+            }
+        }
+    }
+
+    /// One of `choices` (or blank, when optional).
+    pub fn choice(&mut self, field: &str, rule: Text, choices: &[&str]) -> Option<String> {
+        let text = self.text(field, rule)?;
+        if text.is_empty() || choices.contains(&text.as_str()) {
+            Some(text)
+        } else {
+            self.errors
+                .add(field, format!("\"{text}\" is not a valid choice."));
+            None
+        }
+    }
+
+    /// A valid e-mail address (or blank, when optional).
+    pub fn email(&mut self, field: &str, rule: Text) -> Option<String> {
+        let text = self.text(field, rule)?;
+        if text.is_empty() || text.validate_email() {
+            Some(text)
+        } else {
+            self.errors.add(field, "Enter a valid email address.");
+            None
+        }
+    }
+
+    /// An ISO-8601 calendar date, `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str, required: bool) -> Option<NaiveDate> {
+        const WRONG: &str = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
+        let value = self.raw(field, required)?;
+        match value {
+            Value::String(s) => {
+                let s = s.trim();
+                // chrono accepts a few lenient forms (e.g. "+2020-1-1"); the
+                // contract's format is exactly YYYY-MM-DD.
+                let well_formed =
+                    s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+                match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(date) if well_formed => Some(date),
+                    _ => {
+                        self.errors.add(field, WRONG);
+                        None
+                    }
+                }
+            }
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                None
+            }
+            _ => {
+                self.errors.add(field, WRONG);
+                None
+            }
+        }
+    }
+
+    /// A JSON boolean.
+    pub fn boolean(&mut self, field: &str, required: bool) -> Option<bool> {
+        match self.raw(field, required)? {
+            Value::Bool(b) => Some(*b),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                None
+            }
+            _ => {
+                self.errors.add(field, "Must be a valid boolean.");
+                None
+            }
+        }
+    }
+
+    /// An integer in `min..=max`. A string of digits is accepted as DRF does.
+    pub fn integer(&mut self, field: &str, required: bool, min: i64, max: i64) -> Option<i64> {
+        const WRONG: &str = "A valid integer is required.";
+        let value = self.raw(field, required)?;
+        let parsed = match value {
+            Value::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            }),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                return None;
+            }
+            _ => None,
+        };
+        let Some(number) = parsed else {
+            self.errors.add(field, WRONG);
+            return None;
+        };
+        if number < min {
+            self.errors.add(
+                field,
+                format!("Ensure this value is greater than or equal to {min}."),
+            );
+            None
+        } else if number > max {
+            self.errors.add(
+                field,
+                format!("Ensure this value is less than or equal to {max}."),
+            );
+            None
+        } else {
+            Some(number)
+        }
+    }
+
+    /// A non-negative decimal with at most two places and `max_digits` digits
+    /// in all, given as a string (`"250.00"`) or a number; returned in cents.
+    pub fn money_cents(&mut self, field: &str, required: bool, max_digits: usize) -> Option<i64> {
+        let value = self.raw(field, required)?;
+        let text = match value {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                return None;
+            }
+            _ => {
+                self.errors.add(field, "A valid number is required.");
+                return None;
+            }
+        };
+        match parse_cents(&text, max_digits) {
+            Ok(cents) => Some(cents),
+            Err(message) => {
+                self.errors.add(field, message);
+                None
+            }
+        }
+    }
+
+    /// A primary key given as a JSON integer (or a string of digits).
+    pub fn primary_key(&mut self, field: &str, required: bool) -> Option<i32> {
+        let value = self.raw(field, required)?;
+        let parsed = match value {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                return None;
+            }
+            _ => None,
+        };
+        match parsed.map(i32::try_from) {
+            Some(Ok(id)) if id > 0 => Some(id),
+            Some(_) => {
+                self.errors.add(field, does_not_exist(&value_text(value)));
+                None
+            }
+            None => {
+                self.errors.add(
+                    field,
+                    format!(
+                        "Incorrect type. Expected pk value, received {}.",
+                        type_name(value)
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// DRF's message for a related object that does not exist (or is not yours).
+#[must_use]
+pub fn does_not_exist(pk: &str) -> String {
+    format!("Invalid pk \"{pk}\" - object does not exist.")
+}
+
+/// Parses `"250"`, `"250.5"`, `"250.00"` into cents.
+fn parse_cents(text: &str, max_digits: usize) -> Result<i64, String> {
+    const INVALID: &str = "A valid number is required.";
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits_only(whole) || !digits_only(fraction) {
+        return Err(INVALID.to_string());
+    }
+    if negative && (whole.bytes().any(|b| b != b'0') || fraction.bytes().any(|b| b != b'0')) {
+        return Err("Ensure this value is greater than or equal to 0.".to_string());
+    }
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > 2 {
+        return Err("Ensure that there are no more than 2 decimal places.".to_string());
+    }
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > max_digits - 2 {
+        return Err(format!(
+            "Ensure that there are no more than {} digits before the decimal point.",
+            max_digits - 2
+        ));
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| INVALID.to_string())?
+    };
+    let fraction: i64 = format!("{fraction:0<2}")
+        .parse()
+        .map_err(|_| INVALID.to_string())?;
+    Ok(whole * 100 + fraction)
+}
+
+/// Renders cents as the contract's decimal string, `"250.00"`.
+#[must_use]
+pub fn format_cents(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_round_trip() {
+        assert_eq!(parse_cents("250.00", 10), Ok(25000));
+        assert_eq!(parse_cents("250.5", 10), Ok(25050));
+        assert_eq!(parse_cents("0", 10), Ok(0));
+        assert_eq!(parse_cents(".5", 10), Ok(50));
+        assert_eq!(parse_cents("-0.00", 10), Ok(0));
+        assert_eq!(parse_cents("99999999.99", 10), Ok(9_999_999_999));
+        assert!(parse_cents("100000000", 10).is_err());
+        assert!(parse_cents("1.234", 10).is_err());
+        assert!(parse_cents("-1", 10).is_err());
+        assert!(parse_cents("abc", 10).is_err());
+        assert!(parse_cents("1e3", 10).is_err());
+        assert!(parse_cents(".", 10).is_err());
+        assert_eq!(format_cents(25050), "250.50");
+        assert_eq!(format_cents(7), "0.07");
+    }
+}

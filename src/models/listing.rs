@@ -1,0 +1,245 @@
+//! What every list endpoint shares: query-string parameters, pagination,
+//! ordering, boolean filters and the portable Unicode-aware substring search.
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr},
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryOrder,
+    QuerySelect, Select,
+};
+
+use crate::errors::{ApiError, FieldErrors};
+
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// A request's query-string pairs, in order. As in Django, the last of a
+/// repeated key wins.
+#[derive(Debug, Clone, Default)]
+pub struct QueryParams(pub Vec<(String, String)>);
+
+impl QueryParams {
+    #[must_use]
+    pub fn parse(raw: Option<&str>) -> Self {
+        Self(
+            form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// A non-empty value (an empty `?gender=` means "no filter", as in
+    /// django-filter).
+    #[must_use]
+    pub fn get_nonempty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|value| !value.is_empty())
+    }
+
+    /// `true`/`false` or absent; anything else is recorded as an error.
+    pub fn boolean(&self, name: &str, errors: &mut FieldErrors) -> Option<bool> {
+        match self.get_nonempty(name)? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errors.add(name, "Must be \"true\" or \"false\".");
+                None
+            }
+        }
+    }
+
+    /// A positive integer id filter, or absent.
+    pub fn id(&self, name: &str, errors: &mut FieldErrors) -> Option<i32> {
+        let raw = self.get_nonempty(name)?;
+        match raw.parse::<i32>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errors.add(name, "Enter a whole number.");
+                None
+            }
+        }
+    }
+
+    /// A value from a fixed set of choices, or absent.
+    pub fn choice(&self, name: &str, choices: &[&str], errors: &mut FieldErrors) -> Option<String> {
+        let raw = self.get_nonempty(name)?;
+        if choices.contains(&raw) {
+            Some(raw.to_string())
+        } else {
+            errors.add(
+                name,
+                format!("Select a valid choice. {raw} is not one of the available choices."),
+            );
+            None
+        }
+    }
+}
+
+/// `page` (from 1) and `page_size` (default 20, capped at 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl PageRequest {
+    pub fn parse(params: &QueryParams, errors: &mut FieldErrors) -> Self {
+        let mut positive = |name: &str, default: u64| match params.get(name) {
+            None => default,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    errors.add(name, "Must be a positive whole number.");
+                    default
+                }
+            },
+        };
+        let page = positive("page", 1);
+        let page_size = Ord::min(positive("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+        Self { page, page_size }
+    }
+
+    fn offset(self) -> u64 {
+        (self.page - 1).saturating_mul(self.page_size)
+    }
+}
+
+/// One page of results and the total that matched.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub count: u64,
+    pub request: PageRequest,
+}
+
+impl<T> Page<T> {
+    #[must_use]
+    pub fn has_next(&self) -> bool {
+        self.request.page.saturating_mul(self.request.page_size) < self.count
+    }
+
+    #[must_use]
+    pub fn has_previous(&self) -> bool {
+        self.request.page > 1
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            count: self.count,
+            request: self.request,
+        }
+    }
+}
+
+/// Two queries whatever the page size: the count, then the page.
+///
+/// # Errors
+/// Database errors.
+pub async fn paginate<E, C>(
+    db: &C,
+    select: Select<E>,
+    request: PageRequest,
+) -> Result<Page<E::Model>, ApiError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let count = select.clone().count(db).await?;
+    let items = if request.offset() >= count {
+        Vec::new()
+    } else {
+        select
+            .offset(request.offset())
+            .limit(request.page_size)
+            .all(db)
+            .await?
+    };
+    Ok(Page {
+        items,
+        count,
+        request,
+    })
+}
+
+/// Applies `?ordering=a,-b` over the allowed columns, then `id` descending
+/// as the tie-breaker (and the default: newest first).
+///
+/// # Errors
+/// 400 under `ordering` for a field that may not be ordered by.
+pub fn apply_ordering<E, Col>(
+    mut select: Select<E>,
+    params: &QueryParams,
+    allowed: &[(&str, Col)],
+    id: Col,
+    errors: &mut FieldErrors,
+) -> Select<E>
+where
+    E: EntityTrait,
+    Col: ColumnTrait + Copy,
+{
+    if let Some(raw) = params.get_nonempty("ordering") {
+        for term in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let (name, order) = match term.strip_prefix('-') {
+                Some(name) => (name, Order::Desc),
+                None => (term, Order::Asc),
+            };
+            match allowed.iter().find(|(field, _)| *field == name) {
+                Some((_, column)) => select = select.order_by(*column, order),
+                None => errors.add(
+                    "ordering",
+                    format!(
+                        "Cannot order by \"{name}\". Choose from: {}.",
+                        allowed
+                            .iter()
+                            .map(|(field, _)| *field)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+    select.order_by(id, Order::Desc)
+}
+
+/// Unicode-aware case folding used for both the stored search columns and
+/// the search terms, so `ZOË` finds `Zoë` on SQLite as on PostgreSQL.
+#[must_use]
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// Separates the parts of a stored search text, so that a term cannot match
+/// across two fields.
+pub const SEARCH_SEPARATOR: char = '\u{1f}';
+
+/// `column LIKE '%term%' ESCAPE '\'` with the term folded and its `%`, `_`
+/// and `\` matching themselves.
+pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for ch in fold(term).chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    Expr::col(column).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// Stops a list request with every query-string error found.
+///
+/// # Errors
+/// The collected errors, if any.
+pub fn check(errors: FieldErrors) -> Result<(), ApiError> {
+    errors.into_result()
+}

@@ -1,0 +1,276 @@
+//! Patient–doctor assignments. A caller sees and changes only the mappings of
+//! their own patients; someone else's is answered exactly like a missing one.
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    LoaderTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+};
+use serde_json::Value;
+
+pub use super::_entities::mappings::{ActiveModel, Column, Entity, Model, Relation};
+use super::{
+    caller::Caller,
+    doctors,
+    fields::{does_not_exist, Input, Mode, Text},
+    listing::{self, Page, PageRequest, QueryParams},
+    now, patients,
+    tokens::is_unique_violation,
+};
+use crate::errors::{ApiError, ApiResult, FieldErrors};
+
+const ORDERING: [(&str, Column); 2] = [("id", Column::Id), ("assigned_at", Column::AssignedAt)];
+const DUPLICATE: &str = "The fields patient, doctor must make a unique set.";
+
+/// A mapping with the patient and doctor it joins, as the API shows it.
+#[derive(Debug, Clone)]
+pub struct MappingDetail {
+    pub mapping: Model,
+    pub patient: patients::Model,
+    pub doctor: doctors::Model,
+}
+
+/// Loads the patients and doctors of `mappings`: two queries for any number.
+async fn with_details<C: ConnectionTrait>(
+    db: &C,
+    mappings: Vec<Model>,
+) -> ApiResult<Vec<MappingDetail>> {
+    let patients = mappings.load_one(patients::Entity, db).await?;
+    let doctors = mappings.load_one(doctors::Entity, db).await?;
+    mappings
+        .into_iter()
+        .zip(patients.into_iter().zip(doctors))
+        .map(|(mapping, related)| match related {
+            (Some(patient), Some(doctor)) => Ok(MappingDetail {
+                mapping,
+                patient,
+                doctor,
+            }),
+            // Foreign keys forbid this; a dangling row is a server fault.
+            _ => Err(ApiError::Internal),
+        })
+        .collect()
+}
+
+/// Mappings whose patient belongs to the caller.
+fn scoped(caller: &Caller) -> sea_orm::Select<Entity> {
+    Entity::find()
+        .join(sea_orm::JoinType::InnerJoin, Relation::Patients.def())
+        .filter(patients::Column::OwnerId.eq(caller.id()))
+}
+
+/// `GET /api/mappings/`.
+///
+/// # Errors
+/// 400 for a bad query parameter.
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    params: &QueryParams,
+) -> ApiResult<Page<MappingDetail>> {
+    let mut errors = FieldErrors::new();
+    let page = PageRequest::parse(params, &mut errors);
+    let mut select = scoped(caller);
+    if let Some(patient_id) = params.id("patient_id", &mut errors) {
+        select = select.filter(Column::PatientId.eq(patient_id));
+    }
+    if let Some(doctor_id) = params.id("doctor_id", &mut errors) {
+        select = select.filter(Column::DoctorId.eq(doctor_id));
+    }
+    if let Some(primary) = params.boolean("is_primary", &mut errors) {
+        select = select.filter(Column::IsPrimary.eq(primary));
+    }
+    let select = listing::apply_ordering(select, params, &ORDERING, Column::Id, &mut errors);
+    errors.into_result()?;
+    let page = listing::paginate(db, select, page).await?;
+    let items = with_details(db, page.items).await?;
+    Ok(Page {
+        items,
+        count: page.count,
+        request: page.request,
+    })
+}
+
+/// `GET /api/mappings/<patient_id>/`: the patient and all its doctors.
+///
+/// # Errors
+/// 404 when the patient is not the caller's.
+pub async fn for_patient(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+) -> ApiResult<(patients::Model, Vec<MappingDetail>)> {
+    let patient = patients::find(db, caller, patient_id).await?;
+    let mappings = patient
+        .find_related(Entity)
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await?;
+    let details = with_details(db, mappings).await?;
+    Ok((patient, details))
+}
+
+/// # Errors
+/// 404 when the mapping's patient is not the caller's.
+pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<MappingDetail> {
+    let mapping = scoped(caller)
+        .filter(Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    with_details(db, vec![mapping])
+        .await?
+        .pop()
+        .ok_or(ApiError::Internal)
+}
+
+/// Clears the patient's current primary mapping (inside the caller's
+/// transaction, before the new primary is written).
+async fn demote_primary<C: ConnectionTrait>(db: &C, patient_id: i32) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::IsPrimary, Expr::value(false))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .filter(Column::PatientId.eq(patient_id))
+        .filter(Column::IsPrimary.eq(true))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A unique violation from a lost race: the same pair twice, or two
+/// primaries for one patient at the same instant.
+fn unique_error(err: DbErr) -> ApiError {
+    if is_unique_violation(&err) {
+        if err.to_string().contains("doctor") {
+            return ApiError::validation("non_field_errors", DUPLICATE);
+        }
+        return ApiError::Conflict(
+            "Another primary doctor was assigned to this patient at the same time. Retry."
+                .to_string(),
+        );
+    }
+    err.into()
+}
+
+/// `POST /api/mappings/`.
+///
+/// # Errors
+/// 400 under `patient` (not the caller's, or missing: the same message),
+/// `doctor`, or `non_field_errors` for a pair that exists already.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    body: &Value,
+) -> ApiResult<MappingDetail> {
+    let mut input = Input::new(body, Mode::Full)?;
+    let patient_id = input.primary_key("patient", true);
+    let doctor_id = input.primary_key("doctor", true);
+    let is_primary = input.boolean("is_primary", false).unwrap_or(false);
+    let notes = input
+        .text("notes", Text::optional(10_000))
+        .unwrap_or_default();
+    let mut patient = None;
+    if let Some(id) = patient_id {
+        patient = patients::find(db, caller, id).await.ok();
+        if patient.is_none() {
+            input.error("patient", does_not_exist(&id.to_string()));
+        }
+    }
+    let mut doctor = None;
+    if let Some(id) = doctor_id {
+        doctor = doctors::Entity::find_by_id(id).one(db).await?;
+        if doctor.is_none() {
+            input.error("doctor", does_not_exist(&id.to_string()));
+        }
+    }
+    input.finish()?;
+    let (Some(patient), Some(doctor)) = (patient, doctor) else {
+        return Err(ApiError::Internal);
+    };
+    let exists = Entity::find()
+        .filter(Column::PatientId.eq(patient.id))
+        .filter(Column::DoctorId.eq(doctor.id))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Err(ApiError::validation("non_field_errors", DUPLICATE));
+    }
+
+    let txn = db.begin().await?;
+    if is_primary {
+        demote_primary(&txn, patient.id).await?;
+    }
+    let timestamp = now();
+    let mapping = ActiveModel {
+        patient_id: Set(patient.id),
+        doctor_id: Set(doctor.id),
+        is_primary: Set(is_primary),
+        notes: Set(notes),
+        version: Set(1),
+        assigned_at: Set(timestamp),
+        updated_at: Set(timestamp),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(unique_error)?;
+    txn.commit().await?;
+    Ok(MappingDetail {
+        mapping,
+        patient,
+        doctor,
+    })
+}
+
+/// `PATCH /api/mappings/detail/<id>/`: `is_primary` and `notes` only.
+///
+/// # Errors
+/// 404 when not the caller's; 400 naming an invalid field.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    body: &Value,
+) -> ApiResult<MappingDetail> {
+    let detail = find(db, caller, id).await?;
+    let mut input = Input::new(body, Mode::Partial)?;
+    let is_primary = input.boolean("is_primary", false);
+    let notes = input.text("notes", Text::optional(10_000));
+    input.finish()?;
+
+    let txn = db.begin().await?;
+    let patient_id = detail.mapping.patient_id;
+    let version = detail.mapping.version;
+    let mut row = detail.mapping.into_active_model();
+    if let Some(primary) = is_primary {
+        if primary {
+            demote_primary(&txn, patient_id).await?;
+        }
+        row.is_primary = Set(primary);
+    }
+    if let Some(notes) = notes {
+        row.notes = Set(notes);
+    }
+    row.version = Set(version + 1);
+    row.updated_at = Set(now());
+    // The demotion above may have bumped this row's version; write ours on top.
+    let mapping = row.update(&txn).await.map_err(unique_error)?;
+    txn.commit().await?;
+    Ok(MappingDetail {
+        mapping,
+        patient: detail.patient,
+        doctor: detail.doctor,
+    })
+}
+
+/// # Errors
+/// 404 when not the caller's.
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+    let detail = find(db, caller, id).await?;
+    detail.mapping.delete(db).await?;
+    Ok(())
+}
+
+impl sea_orm::ActiveModelBehavior for ActiveModel {}

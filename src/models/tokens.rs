@@ -1,0 +1,245 @@
+//! JSON Web Tokens and their registry: issuing access/refresh pairs, atomic
+//! refresh rotation, and logout. The registry is in the database so every
+//! server instance honours every revocation.
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::{
+    sea_query::{Expr, Query},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set, SqlErr, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, users},
+    caller::Caller,
+    now,
+};
+use crate::errors::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenType {
+    Access,
+    Refresh,
+}
+
+/// The claims of both token types, as simplejwt names them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub token_type: TokenType,
+    pub jti: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub user_id: i32,
+}
+
+impl Claims {
+    #[must_use]
+    pub fn expires_at(&self) -> DateTime<FixedOffset> {
+        DateTime::<Utc>::from_timestamp(self.exp, 0)
+            .unwrap_or_default()
+            .fixed_offset()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenPair {
+    pub access: String,
+    pub refresh: String,
+}
+
+/// Signing and verification keys, built once from `SECRET_KEY`.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    access_lifetime: Duration,
+    refresh_lifetime: Duration,
+}
+
+impl JwtKeys {
+    #[must_use]
+    pub fn new(secret: &str, access_minutes: i64, refresh_days: i64) -> Self {
+        // Only HS256 is accepted: `alg: none` and every other algorithm fail
+        // verification. No leeway: an expired token is expired.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation,
+            access_lifetime: Duration::minutes(access_minutes),
+            refresh_lifetime: Duration::days(refresh_days),
+        }
+    }
+
+    /// # Errors
+    /// Only if signing fails, which HS256 with a byte key does not.
+    pub fn encode(&self, user_id: i32, token_type: TokenType) -> ApiResult<(String, Claims)> {
+        let issued = Utc::now();
+        let lifetime = match token_type {
+            TokenType::Access => self.access_lifetime,
+            TokenType::Refresh => self.refresh_lifetime,
+        };
+        let claims = Claims {
+            token_type,
+            jti: uuid::Uuid::new_v4().simple().to_string(),
+            exp: (issued + lifetime).timestamp(),
+            iat: issued.timestamp(),
+            user_id,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| ApiError::Internal)?;
+        Ok((token, claims))
+    }
+
+    /// Verifies signature, algorithm, expiry and token type.
+    #[must_use]
+    pub fn decode(&self, token: &str, expected: TokenType) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+            .filter(|claims| claims.token_type == expected)
+    }
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::Unauthorized("Token is invalid or expired.".to_string())
+}
+
+/// Signs a new access/refresh pair and registers the refresh token.
+///
+/// # Errors
+/// Database errors.
+pub async fn issue_pair<C: ConnectionTrait>(
+    db: &C,
+    keys: &JwtKeys,
+    user_id: i32,
+) -> ApiResult<TokenPair> {
+    let (access, _) = keys.encode(user_id, TokenType::Access)?;
+    let (refresh, claims) = keys.encode(user_id, TokenType::Refresh)?;
+    outstanding_tokens::ActiveModel {
+        user_id: Set(user_id),
+        jti: Set(claims.jti.clone()),
+        created_at: Set(now()),
+        expires_at: Set(claims.expires_at()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(TokenPair { access, refresh })
+}
+
+/// Puts the refresh token `jti` on the blacklist. `Ok(false)` when it was
+/// never issued here or is blacklisted already.
+///
+/// The insert is the transaction's first statement, so it takes SQLite's
+/// write lock at once, and the unique `token_id` lets exactly one of two
+/// concurrent spends of the same token succeed on PostgreSQL.
+async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
+    let statement = Query::insert()
+        .into_table(blacklisted_tokens::Entity)
+        .columns([
+            blacklisted_tokens::Column::TokenId,
+            blacklisted_tokens::Column::BlacklistedAt,
+        ])
+        .select_from(
+            Query::select()
+                .column(outstanding_tokens::Column::Id)
+                .expr(Expr::val(now()))
+                .from(outstanding_tokens::Entity)
+                .and_where(outstanding_tokens::Column::Jti.eq(jti))
+                .to_owned(),
+        )
+        .map_err(|_| ApiError::Internal)?
+        .to_owned();
+    match db.execute(&statement).await {
+        Ok(result) => Ok(result.rows_affected() == 1),
+        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[must_use]
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// `POST /api/auth/token/refresh/`: spends the refresh token and issues a new
+/// pair, all or nothing.
+///
+/// # Errors
+/// 401 for a token that is invalid, expired, spent, or whose user is gone or
+/// inactive.
+pub async fn rotate(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    refresh: &str,
+) -> ApiResult<TokenPair> {
+    let claims = keys
+        .decode(refresh, TokenType::Refresh)
+        .ok_or_else(invalid_refresh)?;
+    let txn = db.begin().await?;
+    if !spend(&txn, &claims.jti).await? {
+        txn.rollback().await?;
+        return Err(ApiError::Unauthorized("Token is blacklisted.".to_string()));
+    }
+    let active = users::Entity::find_by_id(claims.user_id)
+        .filter(users::Column::IsActive.eq(true))
+        .one(&txn)
+        .await?;
+    if active.is_none() {
+        txn.rollback().await?;
+        return Err(ApiError::Unauthorized(
+            "User not found or inactive.".to_string(),
+        ));
+    }
+    let pair = issue_pair(&txn, keys, claims.user_id).await?;
+    txn.commit().await?;
+    Ok(pair)
+}
+
+/// `POST /api/auth/logout/`: blacklists the caller's refresh token and
+/// revokes the access token the call was made with.
+///
+/// # Errors
+/// 400 under `refresh` for a token that is invalid, expired, spent or
+/// another user's.
+pub async fn logout(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    caller: &Caller,
+    refresh: &str,
+) -> ApiResult<()> {
+    let claims = keys
+        .decode(refresh, TokenType::Refresh)
+        .ok_or_else(|| ApiError::validation("refresh", "Token is invalid or expired."))?;
+    if claims.user_id != caller.user.id {
+        return Err(ApiError::validation(
+            "refresh",
+            "Token does not belong to the authenticated user.",
+        ));
+    }
+    let txn = db.begin().await?;
+    if !spend(&txn, &claims.jti).await? {
+        txn.rollback().await?;
+        return Err(ApiError::validation("refresh", "Token is blacklisted."));
+    }
+    revoked_access_tokens::ActiveModel {
+        user_id: Set(caller.user.id),
+        jti: Set(caller.access_jti.clone()),
+        revoked_at: Set(now()),
+        expires_at: Set(caller.access_expires_at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+impl sea_orm::ActiveModelBehavior for outstanding_tokens::ActiveModel {}
+impl sea_orm::ActiveModelBehavior for blacklisted_tokens::ActiveModel {}
+impl sea_orm::ActiveModelBehavior for revoked_access_tokens::ActiveModel {}

@@ -1,0 +1,1 @@
+//! `cargo loco task` commands (operator tasks arrive with the admin issue).

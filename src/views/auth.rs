@@ -1,0 +1,58 @@
+use serde::Serialize;
+
+use super::timestamp;
+use crate::models::{tokens::TokenPair, users};
+
+/// `GET /api/auth/me/` and the `user` of a registration.
+#[derive(Debug, Serialize)]
+pub struct UserProfile {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub created_at: String,
+}
+
+impl From<&users::Model> for UserProfile {
+    fn from(user: &users::Model) -> Self {
+        Self {
+            id: user.id,
+            name: user.name.clone(),
+            email: user.email.clone(),
+            created_at: timestamp(&user.created_at),
+        }
+    }
+}
+
+/// The `user` of a login, as the seed shows it.
+#[derive(Debug, Serialize)]
+pub struct UserSummary {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Session<U: Serialize> {
+    pub user: U,
+    pub tokens: TokenPair,
+}
+
+#[must_use]
+pub fn registered(user: &users::Model, tokens: TokenPair) -> Session<UserProfile> {
+    Session {
+        user: user.into(),
+        tokens,
+    }
+}
+
+#[must_use]
+pub fn logged_in(user: &users::Model, tokens: TokenPair) -> Session<UserSummary> {
+    Session {
+        user: UserSummary {
+            id: user.id,
+            name: user.name.clone(),
+            email: user.email.clone(),
+        },
+        tokens,
+    }
+}

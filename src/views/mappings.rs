@@ -1,0 +1,74 @@
+use serde::Serialize;
+
+use super::timestamp;
+use crate::models::{mappings::MappingDetail, patients};
+
+#[derive(Debug, Serialize)]
+pub struct PatientBrief {
+    pub id: i32,
+    pub full_name: String,
+}
+
+impl From<&patients::Model> for PatientBrief {
+    fn from(patient: &patients::Model) -> Self {
+        Self {
+            id: patient.id,
+            full_name: patient.full_name(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DoctorBrief {
+    pub id: i32,
+    pub display_name: String,
+    pub specialization: String,
+    pub hospital_name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MappingView {
+    pub id: i32,
+    pub patient: i32,
+    pub patient_detail: PatientBrief,
+    pub doctor: i32,
+    pub doctor_detail: DoctorBrief,
+    pub is_primary: bool,
+    pub notes: String,
+    pub assigned_at: String,
+}
+
+impl From<MappingDetail> for MappingView {
+    fn from(detail: MappingDetail) -> Self {
+        let MappingDetail {
+            mapping,
+            patient,
+            doctor,
+        } = detail;
+        Self {
+            id: mapping.id,
+            patient: mapping.patient_id,
+            patient_detail: (&patient).into(),
+            doctor: mapping.doctor_id,
+            doctor_detail: DoctorBrief {
+                id: doctor.id,
+                display_name: doctor.display_name(),
+                specialization: doctor.specialization,
+                hospital_name: doctor.hospital_name,
+            },
+            is_primary: mapping.is_primary,
+            notes: mapping.notes,
+            assigned_at: timestamp(&mapping.assigned_at),
+        }
+    }
+}
+
+/// `GET /api/mappings/<patient_id>/`, in the seed's shape.
+#[derive(Debug, Serialize)]
+pub struct PatientDoctors {
+    pub success: bool,
+    pub message: &'static str,
+    pub patient: PatientBrief,
+    pub count: usize,
+    pub data: Vec<MappingView>,
+}

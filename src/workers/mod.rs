@@ -1,0 +1,1 @@
+//! Background workers (mail delivery arrives with the background jobs issue).
