@@ -1,0 +1,5 @@
+//! The integration suite: one test binary (one link) for every module.
+//! Each test boots the app on a database of its own (see `support`), so the
+//! tests run in parallel on SQLite and on PostgreSQL alike.
+mod requests;
+mod support;
