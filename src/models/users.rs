@@ -31,10 +31,13 @@ impl Registration {
             .map(|e| e.to_lowercase());
         let password = input.password("password");
         let confirm = input.password("confirm_password");
-        if let (Some(password), Some(name), Some(email)) = (&password, &name, &email) {
-            for problem in
-                passwords::problems(password, &[("name", name), ("email address", email)])
-            {
+        if let Some(password) = &password {
+            // Compared with whichever of the user's attributes are valid.
+            let attributes: Vec<(&str, &str)> = [("name", &name), ("email address", &email)]
+                .into_iter()
+                .filter_map(|(label, value)| value.as_deref().map(|v| (label, v)))
+                .collect();
+            for problem in passwords::problems(password, &attributes) {
                 input.error("password", problem);
             }
         }
