@@ -72,16 +72,25 @@ impl Hooks for App {
     fn middlewares(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         let mut stack = middleware::default_middleware_stack(ctx);
         stack.delete("fallback");
+        // Loco's request logger records the full URI, query string included
+        // (`?search=<patient name>`): PHI must not reach the logs. Our own
+        // `middleware::request_log` logs the route template instead.
+        stack.delete("logger");
         stack
     }
 
     async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
-        let router = router.layer(axum::middleware::from_fn(crate::middleware::envelope));
+        let router = router
+            .layer(axum::middleware::from_fn(crate::middleware::envelope))
+            .layer(axum::middleware::from_fn(crate::middleware::request_log));
         Ok(crate::middleware::accept_trailing_slash(router))
     }
 
     async fn after_context(mut ctx: AppContext) -> Result<AppContext> {
         let settings: Settings = ctx.config.settings()?;
+        settings
+            .check_for(&ctx.environment)
+            .map_err(loco_rs::Error::Message)?;
         let jwt = JwtKeys::new(
             &settings.secret_key,
             settings.jwt_access_token_lifetime_minutes,

@@ -111,7 +111,6 @@ impl ApiError {
     #[must_use]
     pub fn from_status(status: StatusCode, method: &Method) -> Self {
         match status.as_u16() {
-            400 => Self::BadRequest("Bad request.".to_string()),
             401 => Self::Unauthorized("Authentication credentials were not provided.".to_string()),
             403 => {
                 Self::Forbidden("You do not have permission to perform this action.".to_string())

@@ -1,8 +1,10 @@
 //! Router-level pieces that make every response keep the contract: the 404
 //! fallback, the envelope for errors produced outside our handlers, and paths
 //! that work with and without their trailing slash.
+use std::time::Instant;
+
 use axum::{
-    extract::Request,
+    extract::{MatchedPath, Request},
     http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -54,4 +56,32 @@ pub async fn envelope(request: Request, next: Next) -> Response {
 pub fn accept_trailing_slash(router: Router) -> Router {
     let normalized = NormalizePathLayer::trim_trailing_slash().layer(router);
     Router::new().fallback_service(normalized)
+}
+
+/// One log line per request: method, route template (`/api/patients/{id}`,
+/// never the raw path or query string, which can carry patient names from
+/// `?search=`), status, latency and request id. It replaces Loco's `logger`
+/// middleware, whose span records the full URI.
+pub async fn request_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || "<unmatched>".to_string(),
+        |path| path.as_str().to_string(),
+    );
+    let response = next.run(request).await;
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info!(
+        request_id,
+        method = %method,
+        route,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
 }

@@ -2,7 +2,7 @@
 //! `config/<env>.yaml` (which is where the environment variables are read).
 use std::sync::Arc;
 
-use loco_rs::app::AppContext;
+use loco_rs::{app::AppContext, environment::Environment};
 use serde::Deserialize;
 
 use crate::models::tokens::JwtKeys;
@@ -18,6 +18,31 @@ pub struct Settings {
     /// Counts the SQL statements each app instance runs (tests only).
     #[serde(default)]
     pub count_queries: bool,
+}
+
+/// The development default of `SECRET_KEY` (config/development.yaml).
+pub const DEVELOPMENT_SECRET_KEY: &str = "django-insecure-dev-key-change-me-in-production";
+
+impl Settings {
+    /// Refuses a production start with an empty or development signing key:
+    /// anyone could forge tokens with it.
+    ///
+    /// # Errors
+    /// A message naming the problem and the fix.
+    pub fn check_for(&self, environment: &Environment) -> Result<(), String> {
+        if *environment == Environment::Production
+            && (self.secret_key.trim().is_empty()
+                || self.secret_key == DEVELOPMENT_SECRET_KEY
+                || self.secret_key.starts_with("django-insecure"))
+        {
+            return Err(
+                "SECRET_KEY is empty or the development key: production refuses to \
+                        start. Set SECRET_KEY to a long random value."
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// What the request path needs at hand, built once at boot and kept in the
@@ -36,5 +61,34 @@ impl Runtime {
         ctx.shared_store
             .get::<Self>()
             .expect("Runtime is installed by App::after_context")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_key(key: &str) -> Settings {
+        Settings {
+            secret_key: key.to_string(),
+            jwt_access_token_lifetime_minutes: 60,
+            jwt_refresh_token_lifetime_days: 7,
+            count_queries: false,
+        }
+    }
+
+    #[test]
+    fn production_refuses_an_empty_or_development_secret_key() {
+        let production = Environment::Production;
+        assert!(with_key("").check_for(&production).is_err());
+        assert!(with_key(DEVELOPMENT_SECRET_KEY)
+            .check_for(&production)
+            .is_err());
+        assert!(with_key("k3Jx-long-random-value-9f2a")
+            .check_for(&production)
+            .is_ok());
+        assert!(with_key(DEVELOPMENT_SECRET_KEY)
+            .check_for(&Environment::Development)
+            .is_ok());
     }
 }
