@@ -212,9 +212,12 @@ where
 
 /// Unicode-aware case folding used for both the stored search columns and
 /// the search terms, so `ZOË` finds `Zoë` on SQLite as on PostgreSQL.
+///
+/// `to_lowercase` maps a word-final `Σ` to `ς`, so a prefix typed in
+/// capitals (`ΑΝΑΣ`) would miss `αναστασία`; both sigmas fold to `σ`.
 #[must_use]
 pub fn fold(text: &str) -> String {
-    text.to_lowercase()
+    text.to_lowercase().replace('ς', "σ")
 }
 
 /// Separates the parts of a stored search text, so that a term cannot match

@@ -1,1 +1,7 @@
 mod auth;
+mod constraints;
+mod doctors;
+mod envelope;
+mod listing;
+mod mappings;
+mod patients;
