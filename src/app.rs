@@ -8,7 +8,7 @@ use loco_rs::{
     boot::{create_app, BootResult, StartMode},
     config::Config,
     controller::{
-        middleware::{self, MiddlewareLayer, MiddlewareStackExt},
+        middleware::{self, cors::Cors, MiddlewareLayer, MiddlewareStackExt},
         AppRoutes,
     },
     db::truncate_table,
@@ -56,6 +56,7 @@ impl Hooks for App {
 
     fn routes(_ctx: &AppContext) -> AppRoutes {
         AppRoutes::empty()
+            .add_route(controllers::health::routes())
             .add_route(controllers::auth::routes())
             .add_route(controllers::patients::routes())
             .add_route(controllers::doctors::routes())
@@ -76,12 +77,30 @@ impl Hooks for App {
         // (`?search=<patient name>`): PHI must not reach the logs. Our own
         // `middleware::request_log` logs the route template instead.
         stack.delete("logger");
+        // CORS answers only CORS_ALLOWED_ORIGINS; the variable is a comma-
+        // separated list, which the YAML template cannot split into Loco's
+        // `allow_origins` list, so the layer is built from our settings.
+        if let Ok(settings) = ctx.config.settings::<Settings>() {
+            stack.replace(
+                "cors",
+                Box::new(Cors {
+                    enable: true,
+                    allow_origins: settings.cors_allowed_origins(),
+                    ..Cors::default()
+                }),
+            );
+        }
         stack
     }
 
-    async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
+    async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {
+        let allowed_hosts = Runtime::from_context(ctx).allowed_hosts;
         let router = router
             .layer(axum::middleware::from_fn(crate::middleware::envelope))
+            .layer(axum::middleware::from_fn_with_state(
+                allowed_hosts,
+                crate::middleware::allowed_hosts,
+            ))
             .layer(axum::middleware::from_fn(crate::middleware::request_log));
         Ok(crate::middleware::accept_trailing_slash(router))
     }
@@ -96,7 +115,10 @@ impl Hooks for App {
             settings.jwt_access_token_lifetime_minutes,
             settings.jwt_refresh_token_lifetime_days,
         );
-        ctx.shared_store.insert(Runtime { jwt: Arc::new(jwt) });
+        ctx.shared_store.insert(Runtime {
+            jwt: Arc::new(jwt),
+            allowed_hosts: Arc::new(settings.allowed_hosts()),
+        });
         if settings.count_queries {
             QueryCounter::install(&mut ctx);
         }

@@ -1,10 +1,10 @@
 //! Router-level pieces that make every response keep the contract: the 404
 //! fallback, the envelope for errors produced outside our handlers, and paths
 //! that work with and without their trailing slash.
-use std::time::Instant;
+use std::{sync::Arc, time::Instant};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::{MatchedPath, Request, State},
     http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -84,4 +84,76 @@ pub async fn request_log(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// Answers 400 to a `Host` outside `ALLOWED_HOSTS`, as Django does, so that
+/// links built from the Host header cannot be poisoned. The health probes
+/// are exempt: orchestrators call them by IP address.
+pub async fn allowed_hosts(
+    State(allowed): State<Arc<Vec<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/api/health") {
+        return next.run(request).await;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(ToString::to_string))
+        .unwrap_or_default();
+    if host_allowed(&host, &allowed) {
+        next.run(request).await
+    } else {
+        ApiError::BadRequest("Invalid Host header. Add it to ALLOWED_HOSTS.".to_string())
+            .into_response()
+    }
+}
+
+/// `host[:port]` against Django's patterns: `*`, an exact name, or
+/// `.example.com` for the domain and every subdomain.
+#[must_use]
+pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = if host.starts_with('[') {
+        // IPv6 literal: "[::1]:8000" -> "[::1]"
+        host.split_once(']')
+            .map_or(host.as_str(), |(ip, _)| ip)
+            .to_string()
+            + "]"
+    } else {
+        host.rsplit_once(':')
+            .map_or(host.as_str(), |(name, _)| name)
+            .to_string()
+    };
+    let name = name.trim_end_matches('.');
+    !name.is_empty()
+        && allowed.iter().any(|pattern| {
+            pattern == "*"
+                || pattern == name
+                || pattern
+                    .strip_prefix('.')
+                    .is_some_and(|domain| name == domain || name.ends_with(&format!(".{domain}")))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn hosts_match_like_django() {
+        let allowed = vec!["localhost".to_string(), ".clinic.org".to_string()];
+        assert!(host_allowed("localhost:8000", &allowed));
+        assert!(host_allowed("LOCALHOST", &allowed));
+        assert!(host_allowed("clinic.org", &allowed));
+        assert!(host_allowed("api.clinic.org:443", &allowed));
+        assert!(!host_allowed("evilclinic.org", &allowed));
+        assert!(!host_allowed("example.com", &allowed));
+        assert!(!host_allowed("", &allowed));
+        assert!(host_allowed("[::1]:8000", &["[::1]".to_string()]));
+        assert!(host_allowed("anything", &["*".to_string()]));
+    }
 }

@@ -15,21 +15,81 @@ pub struct Settings {
     pub jwt_access_token_lifetime_minutes: i64,
     /// `JWT_REFRESH_TOKEN_LIFETIME_DAYS`, default 7.
     pub jwt_refresh_token_lifetime_days: i64,
+    /// `DEBUG` (`True`/`False`, default `True` as in the seed). Production
+    /// refuses to start with it on.
+    #[serde(default = "default_debug")]
+    pub debug: String,
+    /// `ALLOWED_HOSTS`, comma-separated: `*`, an exact host, or `.example.com`
+    /// for the domain and its subdomains.
+    #[serde(default = "default_allowed_hosts")]
+    pub allowed_hosts: String,
+    /// `CORS_ALLOWED_ORIGINS`, comma-separated.
+    #[serde(default = "default_cors_allowed_origins")]
+    pub cors_allowed_origins: String,
     /// Counts the SQL statements each app instance runs (tests only).
     #[serde(default)]
     pub count_queries: bool,
+}
+
+fn default_debug() -> String {
+    "True".to_string()
+}
+
+fn default_allowed_hosts() -> String {
+    "localhost,127.0.0.1".to_string()
+}
+
+fn default_cors_allowed_origins() -> String {
+    "http://localhost:3000".to_string()
+}
+
+fn comma_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The development default of `SECRET_KEY` (config/development.yaml).
 pub const DEVELOPMENT_SECRET_KEY: &str = "django-insecure-dev-key-change-me-in-production";
 
 impl Settings {
+    /// `DEBUG` read the way Django's settings read it from the environment.
+    #[must_use]
+    pub fn debug(&self) -> bool {
+        matches!(
+            self.debug.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )
+    }
+
+    #[must_use]
+    pub fn allowed_hosts(&self) -> Vec<String> {
+        comma_list(&self.allowed_hosts)
+            .into_iter()
+            .map(|host| host.to_ascii_lowercase())
+            .collect()
+    }
+
+    #[must_use]
+    pub fn cors_allowed_origins(&self) -> Vec<String> {
+        comma_list(&self.cors_allowed_origins)
+    }
+
     /// Refuses a production start with an empty or development signing key:
     /// anyone could forge tokens with it.
     ///
     /// # Errors
     /// A message naming the problem and the fix.
     pub fn check_for(&self, environment: &Environment) -> Result<(), String> {
+        if *environment == Environment::Production && self.debug() {
+            return Err(
+                "DEBUG is on: production refuses to start, because debug mode is \
+                        meant for development only. Set DEBUG=False."
+                    .to_string(),
+            );
+        }
         if *environment == Environment::Production
             && (self.secret_key.trim().is_empty()
                 || self.secret_key == DEVELOPMENT_SECRET_KEY
@@ -51,6 +111,7 @@ impl Settings {
 #[derive(Clone)]
 pub struct Runtime {
     pub jwt: Arc<JwtKeys>,
+    pub allowed_hosts: Arc<Vec<String>>,
 }
 
 impl Runtime {
@@ -73,6 +134,9 @@ mod tests {
             secret_key: key.to_string(),
             jwt_access_token_lifetime_minutes: 60,
             jwt_refresh_token_lifetime_days: 7,
+            debug: "False".to_string(),
+            allowed_hosts: default_allowed_hosts(),
+            cors_allowed_origins: default_cors_allowed_origins(),
             count_queries: false,
         }
     }
@@ -90,5 +154,25 @@ mod tests {
         assert!(with_key(DEVELOPMENT_SECRET_KEY)
             .check_for(&Environment::Development)
             .is_ok());
+    }
+
+    #[test]
+    fn production_refuses_debug_and_says_why() {
+        let mut settings = with_key("k3Jx-long-random-value-9f2a");
+        for on in ["True", "true", "1"] {
+            settings.debug = on.to_string();
+            let refusal = settings.check_for(&Environment::Production).unwrap_err();
+            assert!(refusal.contains("DEBUG"), "{refusal}");
+        }
+        settings.debug = "False".to_string();
+        assert!(settings.check_for(&Environment::Production).is_ok());
+    }
+
+    #[test]
+    fn lists_are_comma_separated() {
+        let mut settings = with_key("x");
+        settings.allowed_hosts = " Example.COM, .clinic.org ,".to_string();
+        assert_eq!(settings.allowed_hosts(), ["example.com", ".clinic.org"]);
+        assert_eq!(settings.cors_allowed_origins(), ["http://localhost:3000"]);
     }
 }

@@ -6,5 +6,8 @@ use migration::Migrator;
 #[allow(clippy::result_large_err)]
 #[tokio::main]
 async fn main() -> loco_rs::Result<()> {
+    // The seed reads its settings from the environment or a `.env` file; the
+    // file fills only what the environment does not already set.
+    dotenvy::dotenv().ok();
     cli::main::<App, Migrator>().await
 }

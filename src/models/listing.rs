@@ -238,11 +238,3 @@ pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {
     pattern.push('%');
     Expr::col(column).like(LikeExpr::new(pattern).escape('\\'))
 }
-
-/// Stops a list request with every query-string error found.
-///
-/// # Errors
-/// The collected errors, if any.
-pub fn check(errors: FieldErrors) -> Result<(), ApiError> {
-    errors.into_result()
-}

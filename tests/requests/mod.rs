@@ -1,4 +1,5 @@
 mod auth;
+mod config;
 mod constraints;
 mod doctors;
 mod envelope;

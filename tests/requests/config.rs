@@ -1,0 +1,84 @@
+//! Configuration that shows at the HTTP surface: ALLOWED_HOSTS, CORS, health.
+use axum::http::{Method, StatusCode};
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn a_host_outside_allowed_hosts_gets_400_in_the_envelope() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .get("/api/auth/me/")
+        .header("host", "evil.example.com")
+        .send()
+        .await;
+    response.error_envelope(StatusCode::BAD_REQUEST);
+    insta::assert_json_snapshot!(response.snapshot());
+    // Even an unknown path: the host is checked first.
+    let response = app
+        .get("/nope/")
+        .header("host", "evil.example.com")
+        .send()
+        .await;
+    response.error_envelope(StatusCode::BAD_REQUEST);
+    // Allowed hosts, with or without a port, pass through (here to a 401).
+    for host in ["testserver", "localhost:8000", "127.0.0.1"] {
+        let response = app.get("/api/auth/me/").header("host", host).send().await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origins() {
+    let app = TestApp::spawn().await;
+    let preflight = |origin: &'static str| {
+        app.request(Method::OPTIONS, "/api/patients/")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("http://localhost:3000").await;
+    assert_eq!(
+        allowed.headers["access-control-allow-origin"], "http://localhost:3000",
+        "{:?}",
+        allowed.headers
+    );
+    let refused = preflight("https://evil.example.com").await;
+    assert!(
+        !refused.headers.contains_key("access-control-allow-origin"),
+        "{:?}",
+        refused.headers
+    );
+}
+
+#[tokio::test]
+async fn liveness_and_readiness_answer_in_the_envelope() {
+    let app = TestApp::spawn().await;
+    let live = app.get("/api/health/live/").send().await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert_eq!(live.body["success"], true);
+    let ready = app.get("/api/health/ready/").send().await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["data"]["database"], "ok");
+    insta::assert_json_snapshot!(ready.snapshot());
+    // Probes are exempt from ALLOWED_HOSTS: orchestrators call them by IP.
+    let probe = app
+        .get("/api/health/live/")
+        .header("host", "10.1.2.3:8000")
+        .send()
+        .await;
+    assert_eq!(probe.status, StatusCode::OK);
+
+    app.ctx.db.close_by_ref().await.expect("close pool");
+    let ready = app.get("/api/health/ready/").send().await;
+    ready.error_envelope(StatusCode::SERVICE_UNAVAILABLE);
+    let live = app.get("/api/health/live/").send().await;
+    assert_eq!(
+        live.status,
+        StatusCode::OK,
+        "liveness does not depend on the database"
+    );
+}
