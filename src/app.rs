@@ -5,7 +5,7 @@ use axum::Router as AxumRouter;
 use loco_rs::{
     app::{AppContext, Hooks, Initializer},
     bgworker::Queue,
-    boot::{create_app, BootResult, StartMode},
+    boot::{create_app, shutdown_signal, BootResult, ServeParams, StartMode},
     config::Config,
     controller::{
         middleware::{self, cors::Cors, MiddlewareLayer, MiddlewareStackExt},
@@ -91,6 +91,38 @@ impl Hooks for App {
             );
         }
         stack
+    }
+
+    /// Loco's `serve` with a bound on the drain: after SIGTERM/Ctrl-C the
+    /// listener stops accepting, in-flight requests get `shutdown_grace_seconds`
+    /// to finish, then the process exits even if some have not.
+    async fn serve(app: AxumRouter, ctx: &AppContext, params: &ServeParams) -> Result<()> {
+        let settings: Settings = ctx.config.settings()?;
+        let grace = std::time::Duration::from_secs(settings.shutdown_grace_seconds);
+        let listener =
+            tokio::net::TcpListener::bind(format!("{}:{}", params.binding, params.port)).await?;
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: draining in-flight requests");
+            let _ = stopping.send(());
+        });
+        tokio::select! {
+            served = server => served?,
+            () = async {
+                if stopped.await.is_ok() {
+                    tokio::time::sleep(grace).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => tracing::warn!("grace period over: exiting with requests still in flight"),
+        }
+        Self::on_shutdown(ctx).await;
+        Ok(())
     }
 
     async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {

@@ -26,6 +26,9 @@ pub struct Settings {
     /// `CORS_ALLOWED_ORIGINS`, comma-separated.
     #[serde(default = "default_cors_allowed_origins")]
     pub cors_allowed_origins: String,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    #[serde(default = "default_shutdown_grace_seconds")]
+    pub shutdown_grace_seconds: u64,
     /// Counts the SQL statements each app instance runs (tests only).
     #[serde(default)]
     pub count_queries: bool,
@@ -33,6 +36,10 @@ pub struct Settings {
 
 fn default_debug() -> String {
     "True".to_string()
+}
+
+fn default_shutdown_grace_seconds() -> u64 {
+    10
 }
 
 fn default_allowed_hosts() -> String {
@@ -137,6 +144,7 @@ mod tests {
             debug: "False".to_string(),
             allowed_hosts: default_allowed_hosts(),
             cors_allowed_origins: default_cors_allowed_origins(),
+            shutdown_grace_seconds: 10,
             count_queries: false,
         }
     }
