@@ -24,6 +24,7 @@ use crate::{
     models::{_entities, tokens::JwtKeys},
     query_counter::QueryCounter,
     settings::{Runtime, Settings},
+    throttle::Throttle,
 };
 
 pub struct App;
@@ -147,9 +148,18 @@ impl Hooks for App {
             settings.jwt_access_token_lifetime_minutes,
             settings.jwt_refresh_token_lifetime_days,
         );
+        let throttle = Throttle::new(&settings.throttle, &ctx.db)
+            .await
+            .map_err(loco_rs::Error::Message)?;
+        if throttle.is_enabled() {
+            tracing::info!(backend = throttle.backend_name(), "throttling on");
+        } else if ctx.environment == Environment::Production {
+            tracing::warn!("throttling is OFF (THROTTLE_ENABLED=false): login, registration and the API are not rate limited");
+        }
         ctx.shared_store.insert(Runtime {
             jwt: Arc::new(jwt),
             allowed_hosts: Arc::new(settings.allowed_hosts()),
+            throttle: Arc::new(throttle),
         });
         if settings.count_queries {
             QueryCounter::install(&mut ctx);

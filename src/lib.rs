@@ -9,5 +9,6 @@ pub mod models;
 pub mod query_counter;
 pub mod settings;
 pub mod tasks;
+pub mod throttle;
 pub mod views;
 pub mod workers;

@@ -1,7 +1,10 @@
 //! Router-level pieces that make every response keep the contract: the 404
 //! fallback, the envelope for errors produced outside our handlers, and paths
 //! that work with and without their trailing slash.
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Instant,
+};
 
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -58,12 +61,30 @@ pub fn accept_trailing_slash(router: Router) -> Router {
     Router::new().fallback_service(normalized)
 }
 
+/// Where the `Auth` extractor leaves the authenticated user's id for the
+/// request log line.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<OnceLock<i32>>);
+
+impl RequestUser {
+    pub fn set(&self, user_id: i32) {
+        let _ = self.0.set(user_id);
+    }
+
+    #[must_use]
+    pub fn get(&self) -> Option<i32> {
+        self.0.get().copied()
+    }
+}
+
 /// One log line per request: method, route template (`/api/patients/{id}`,
 /// never the raw path or query string, which can carry patient names from
 /// `?search=`), status, latency and request id. It replaces Loco's `logger`
 /// middleware, whose span records the full URI.
-pub async fn request_log(request: Request, next: Next) -> Response {
+pub async fn request_log(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let user = RequestUser::default();
+    request.extensions_mut().insert(user.clone());
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map_or_else(
         || "<unmatched>".to_string(),
@@ -80,6 +101,7 @@ pub async fn request_log(request: Request, next: Next) -> Response {
         method = %method,
         route,
         status = response.status().as_u16(),
+        user_id = user.get(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
         "request"
     );

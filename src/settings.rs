@@ -5,7 +5,10 @@ use std::sync::Arc;
 use loco_rs::{app::AppContext, environment::Environment};
 use serde::Deserialize;
 
-use crate::models::tokens::JwtKeys;
+use crate::{
+    models::tokens::JwtKeys,
+    throttle::{Throttle, ThrottleSettings},
+};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -29,6 +32,9 @@ pub struct Settings {
     /// How long in-flight requests may take to finish after SIGTERM.
     #[serde(default = "default_shutdown_grace_seconds")]
     pub shutdown_grace_seconds: u64,
+    /// Request throttling (see `crate::throttle`).
+    #[serde(default)]
+    pub throttle: ThrottleSettings,
     /// Counts the SQL statements each app instance runs (tests only).
     #[serde(default)]
     pub count_queries: bool,
@@ -119,6 +125,7 @@ impl Settings {
 pub struct Runtime {
     pub jwt: Arc<JwtKeys>,
     pub allowed_hosts: Arc<Vec<String>>,
+    pub throttle: Arc<Throttle>,
 }
 
 impl Runtime {
@@ -145,6 +152,7 @@ mod tests {
             allowed_hosts: default_allowed_hosts(),
             cors_allowed_origins: default_cors_allowed_origins(),
             shutdown_grace_seconds: 10,
+            throttle: ThrottleSettings::default(),
             count_queries: false,
         }
     }

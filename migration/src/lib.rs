@@ -7,6 +7,7 @@ mod m20261126_000002_token_registry;
 mod m20261126_000003_patients;
 mod m20261126_000004_doctors;
 mod m20261126_000005_mappings;
+mod m20261126_000006_throttle_counters;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_patients::Migration),
             Box::new(m20261126_000004_doctors::Migration),
             Box::new(m20261126_000005_mappings::Migration),
+            Box::new(m20261126_000006_throttle_counters::Migration),
             // inject-above (do not remove this comment)
         ]
     }

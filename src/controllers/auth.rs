@@ -6,14 +6,37 @@ use loco_rs::prelude::*;
 
 use crate::{
     errors::ApiResult,
-    extractors::{Auth, JsonBody},
-    models::{tokens, users},
+    extractors::{Auth, ClientIp, JsonBody},
+    models::{
+        tokens::{self, TokenType},
+        users,
+    },
     settings::Runtime,
+    throttle::Scope,
     views::{auth as views, envelope},
 };
 
-async fn register(State(ctx): State<AppContext>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+/// The e-mail a login or registration is for, as a throttle key (it need
+/// not be valid: an invalid one is counted as typed).
+fn account_key(body: &serde_json::Value) -> String {
+    body["email"]
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase()
+}
+
+async fn register(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
     let runtime = Runtime::from_context(&ctx);
+    runtime.throttle.hit(Scope::RegisterIp, &ip).await?;
+    runtime
+        .throttle
+        .hit(Scope::RegisterAccount, &account_key(&body))
+        .await?;
     let (user, pair) = users::register(&ctx.db, &runtime.jwt, &body).await?;
     Ok(envelope::created(
         "User registered successfully.",
@@ -21,8 +44,17 @@ async fn register(State(ctx): State<AppContext>, JsonBody(body): JsonBody) -> Ap
     ))
 }
 
-async fn login(State(ctx): State<AppContext>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+async fn login(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
     let runtime = Runtime::from_context(&ctx);
+    runtime.throttle.hit(Scope::LoginIp, &ip).await?;
+    runtime
+        .throttle
+        .hit(Scope::LoginAccount, &account_key(&body))
+        .await?;
     let (user, pair) = users::login(&ctx.db, &runtime.jwt, &body).await?;
     Ok(envelope::ok(
         "Login successful.",
@@ -41,9 +73,20 @@ async fn logout(
     Ok(envelope::done("Logout successful."))
 }
 
-async fn refresh(State(ctx): State<AppContext>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+async fn refresh(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
     let runtime = Runtime::from_context(&ctx);
+    runtime.throttle.hit(Scope::RefreshIp, &ip).await?;
     let refresh = users::refresh_field(&body)?;
+    if let Some(claims) = runtime.jwt.decode(&refresh, TokenType::Refresh) {
+        runtime
+            .throttle
+            .hit(Scope::RefreshAccount, &claims.user_id.to_string())
+            .await?;
+    }
     let pair = tokens::rotate(&ctx.db, &runtime.jwt, &refresh).await?;
     Ok(envelope::ok("Token refreshed successfully.", pair))
 }

@@ -1,7 +1,10 @@
 use axum::{extract::FromRequestParts, http::request::Parts};
 use loco_rs::app::AppContext;
 
-use crate::{errors::ApiError, models::caller::Caller, settings::Runtime};
+use crate::{
+    errors::ApiError, middleware::RequestUser, models::caller::Caller, settings::Runtime,
+    throttle::Scope,
+};
 
 /// The authenticated caller, from `Authorization: Bearer <access token>`.
 /// Every failure is a 401 with `WWW-Authenticate: Bearer`.
@@ -31,8 +34,14 @@ impl FromRequestParts<AppContext> for Auth {
                 )),
             };
         let runtime = Runtime::from_context(ctx);
-        Caller::authenticate(&ctx.db, &runtime.jwt, token)
-            .await
-            .map(Self)
+        let caller = Caller::authenticate(&ctx.db, &runtime.jwt, token).await?;
+        if let Some(slot) = parts.extensions.get::<RequestUser>() {
+            slot.set(caller.id());
+        }
+        runtime
+            .throttle
+            .hit(Scope::ApiUser, &caller.id().to_string())
+            .await?;
+        Ok(Self(caller))
     }
 }

@@ -6,3 +6,4 @@ mod envelope;
 mod listing;
 mod mappings;
 mod patients;
+mod throttle;

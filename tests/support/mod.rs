@@ -44,11 +44,25 @@ pub struct User {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(json!({})).await
+    }
+
+    /// Boots with `settings` merged over `config/test.yaml`'s `settings:`.
+    /// Every app gets its own throttle key prefix, so shared counter stores
+    /// (Redis) never mix two tests.
+    pub async fn spawn_with(settings: Value) -> Self {
         let database = TestDatabase::create().await;
         let mut config = App::load_config(&Environment::Test)
             .await
             .expect("test config loads");
         config.database.uri = database.url();
+        let mut merged = config.settings.take().unwrap_or_else(|| json!({}));
+        deep_merge(
+            &mut merged,
+            json!({ "throttle": { "key_prefix": format!("test-{}", uuid::Uuid::new_v4().simple()) } }),
+        );
+        deep_merge(&mut merged, settings);
+        config.settings = Some(merged);
         let boot = create_app::<App, Migrator>(StartMode::ServerOnly, &Environment::Test, config)
             .await
             .expect("app boots");
@@ -220,6 +234,17 @@ pub fn doctor_body() -> Value {
         "state": "CA",
         "country": "USA"
     })
+}
+
+fn deep_merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) => {
+            for (key, value) in patch {
+                deep_merge(base.entry(key).or_insert(Value::Null), value);
+            }
+        }
+        (base, patch) => *base = patch,
+    }
 }
 
 /// Shallow merge of `fields` into `body`; a `null` in `fields` removes the key.

@@ -8,4 +8,5 @@ pub mod mappings;
 pub mod outstanding_tokens;
 pub mod patients;
 pub mod revoked_access_tokens;
+pub mod throttle_counters;
 pub mod users;
