@@ -14,9 +14,11 @@ Prints one line per request and closes with "N passed, N failed".
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +32,8 @@ class Walk:
         self.base = base
         self.passed = 0
         self.failed = 0
+        # Every secret and patient value sent or received: none may be logged.
+        self.sensitive = {PASSWORD, "Wrong-password-1", "wrong-password"}
 
     def call(self, method, path, body=None, token=None, raw=None, content_type="application/json",
              expect=None, shape="envelope"):
@@ -43,6 +47,7 @@ class Walk:
             headers["Content-Type"] = content_type
         if token:
             headers["Authorization"] = f"Bearer {token}"
+            self.sensitive.add(token)
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -61,6 +66,7 @@ class Walk:
             problems.append(f"expected {expect}")
         if parsed is not None:
             problems += check_shape(parsed, status, shape)
+        remember_tokens(parsed, self.sensitive)
         label = f"{method} {path} -> {status}"
         if problems:
             self.failed += 1
@@ -69,6 +75,17 @@ class Walk:
             self.passed += 1
             print(f"ok   {label}")
         return status, parsed
+
+
+def remember_tokens(value, sensitive):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("access", "refresh") and isinstance(item, str):
+                sensitive.add(item)
+            remember_tokens(item, sensitive)
+    elif isinstance(value, list):
+        for item in value:
+            remember_tokens(item, sensitive)
 
 
 def check_shape(body, status, shape):
@@ -130,6 +147,8 @@ def walk(w):
         "medical_history": "Hypertension diagnosed 2020", "current_medications": "Lisinopril 10mg",
         "emergency_contact_name": "Jane Doe", "emergency_contact_phone": "555-5678",
         "address": "123 Main St", "city": "Chicago", "state": "IL", "country": "USA"}
+    w.sensitive.update(v for k, v in patient.items() if k not in ("gender", "blood_group", "state", "country"))
+    w.sensitive.add("Zoë")
     _, created = w.call("POST", "/api/patients/", patient, token=alice["access"], expect=201)
     pid = created["data"]["id"]
     _, other = w.call("POST", "/api/patients/", dict(patient, first_name="Zoë"), token=bob["access"], expect=201)
@@ -139,6 +158,7 @@ def walk(w):
     w.call("GET", "/api/patients/", token=alice["access"], expect=200, shape="list")
     w.call("GET", "/api/patients/?search=JOHN&gender=M&page_size=5", token=alice["access"], expect=200,
            shape="list")
+    w.sensitive.add("JOHN")
     w.call("GET", "/api/patients/?page=0", token=alice["access"], expect=400)
     w.call("GET", "/api/patients/?gender=X", token=alice["access"], expect=400)
     w.call("GET", f"/api/patients/{pid}/", token=alice["access"], expect=200)
@@ -206,6 +226,35 @@ def walk(w):
     w.call("GET", "/api/auth/me/", token=refreshed["data"]["access"], expect=401)
 
 
+def check_log(w, log_path, secret_key):
+    """The server's log after the walk: one structured line per request, and
+    no patient value, password, token, secret or Authorization header."""
+    text = open(log_path, encoding="utf-8", errors="replace").read()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    requests = [line["fields"] for line in lines if line.get("fields", {}).get("message") == "request"
+                and not line["fields"].get("route", "").startswith("/api/health")]
+    results = []
+    results.append((len(requests) == w.passed + w.failed,
+                    f"one log line per request ({len(requests)} lines, {w.passed + w.failed} requests)"))
+    fields = {"request_id", "method", "route", "status", "latency_ms"}
+    results.append((all(fields <= set(r) for r in requests), "each line has request_id, method, route, status, latency"))
+    results.append((any(r.get("user_id") for r in requests), "authenticated requests carry user_id"))
+    results.append((not any(re.search(r"/\d+(/|$)", r.get("route", "")) for r in requests)
+                    and any("{id}" in r.get("route", "") for r in requests),
+                    "routes are templates (/api/patients/{id}), never raw ids"))
+    results.append((all("?" not in r.get("route", "") for r in requests), "no query strings in routes"))
+    leaked = sorted(v for v in w.sensitive | {secret_key, "Bearer", "authorization", "Authorization"}
+                    if v and len(v) >= 3 and v in text)
+    results.append((not leaked, f"no patient data, password, token or secret in the log: {leaked[:5]}"))
+    for ok, label in results:
+        if ok:
+            w.passed += 1
+            print(f"ok   log: {label}")
+        else:
+            w.failed += 1
+            print(f"FAIL log: {label}")
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -217,23 +266,27 @@ def main():
     parser.add_argument("--binary", default="target/release/healthcare_backend-cli")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--base-url", help="walk a server that is already running instead")
+    parser.add_argument("--log-file", help="keep the server's log here (default: a temporary file)")
     args = parser.parse_args()
 
     server = None
     base = args.base_url
+    secret_key = "blackbox-" + uuid.uuid4().hex
+    log_path = args.log_file or os.path.join(tempfile.mkdtemp(), "server.log")
     if base is None:
         port = free_port()
         env = dict(os.environ, LOCO_ENV="production", PORT=str(port), DATABASE_URL=args.database_url,
-                   SECRET_KEY="blackbox-" + uuid.uuid4().hex)
-        server = subprocess.Popen([args.binary, "start"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                   SECRET_KEY=secret_key, DEBUG="False", THROTTLE_ENABLED="false")
+        log = open(log_path, "wb")
+        server = subprocess.Popen([args.binary, "start"], env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60
         while True:
             try:
-                urllib.request.urlopen(base + "/api/auth/me/", timeout=2)
+                urllib.request.urlopen(base + "/api/health/live/", timeout=2)
+                break
             except urllib.error.HTTPError:
-                break  # the server answers (401)
+                break  # the server answers
             except OSError:
                 if server.poll() is not None or time.time() > deadline:
                     print("server did not start", file=sys.stderr)
@@ -246,6 +299,8 @@ def main():
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+    if server is not None:
+        check_log(w, log_path, secret_key)
     print(f"{w.passed} passed, {w.failed} failed")
     sys.exit(1 if w.failed else 0)
 

@@ -10,7 +10,10 @@ registers a user and runs a concurrent load: 16 threads doing POST
 /api/auth/login/ (Argon2, CPU-heavy) and GET /api/patients/, each request on a
 fresh connection. Two more clients start a POST /api/patients/ and hold back
 half of its body, so that requests are certainly still in flight well after the
-signal. Then SIGTERM is sent while requests are in flight.
+signal. Just before the signal, 8 connections opened beforehand (as a client's
+or a load balancer's pool holds them) each write a whole GET /api/patients/;
+SIGTERM follows as soon as the last byte is written, while the load's requests
+are in flight.
 
 Checks: every request whose bytes were all sent before the signal gets a normal
 HTTP answer (2xx; no reset, no empty reply); new connections made after shutdown
@@ -70,29 +73,28 @@ def build_request(port, method, path, body=None, token=None):
     return ("\r\n".join(headers) + "\r\n\r\n").encode(), payload
 
 
-def http_call(port, method, path, body=None, token=None, timeout=30.0, split_body=None, after_send=None):
+def http_call(port, method, path, body=None, token=None, timeout=30.0, split_body=None):
     """One request on a fresh connection (Connection: close), timed.
 
     t0: before connect; t_conn: connected; t_sent: every byte written; t1: answer
     read (or failure). error: None or refused|reset|empty|timeout|truncated|<exc>.
     split_body: a callable invoked after the head and the first half of the body
-    are sent; the rest is sent when it returns (a slow upload). after_send: a
-    callable invoked once every byte is written, before the answer is read.
+    are sent; the rest is sent when it returns (a slow upload).
     """
-    rec = {"method": method, "path": path, "t0": now(), "t_conn": None, "t_sent": None, "t1": None,
-           "status": None, "body": None, "raw": b"", "error": None}
+    rec = new_record(method, path)
     head, payload = build_request(port, method, path, body, token)
-    deadline = rec["t0"] + timeout
-    sock = None
-    data = b""
-    reset = False
     try:
-        try:
-            sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        except ConnectionRefusedError:
-            rec["error"] = "refused"
-            return rec
-        rec["t_conn"] = now()
+        sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    except ConnectionRefusedError:
+        rec["error"] = "refused"
+        rec["t1"] = now()
+        return rec
+    except OSError as exc:
+        rec["error"] = f"oserror:{exc.__class__.__name__}:{exc}"
+        rec["t1"] = now()
+        return rec
+    rec["t_conn"] = now()
+    try:
         if split_body is not None:
             half = len(payload) // 2
             sock.sendall(head + payload[:half])
@@ -101,8 +103,23 @@ def http_call(port, method, path, body=None, token=None, timeout=30.0, split_bod
         else:
             sock.sendall(head + payload)
         rec["t_sent"] = now()
-        if after_send is not None:
-            after_send()
+    except (ConnectionResetError, BrokenPipeError):
+        pass  # read_answer sees the reset
+    except OSError:
+        pass
+    return read_answer(sock, rec, rec["t0"] + timeout)
+
+
+def new_record(method, path):
+    return {"method": method, "path": path, "t0": now(), "t_conn": None, "t_sent": None, "t1": None,
+            "status": None, "body": None, "raw": b"", "error": None}
+
+
+def read_answer(sock, rec, deadline):
+    """Reads the answer to the request written on sock (closed afterwards) into rec."""
+    data = b""
+    reset = False
+    try:
         while True:
             remaining = deadline - now()
             if remaining <= 0:
@@ -118,14 +135,11 @@ def http_call(port, method, path, body=None, token=None, timeout=30.0, split_bod
             data += chunk
     except socket.timeout:
         rec["error"] = "timeout"
-    except (ConnectionResetError, BrokenPipeError):
-        reset = True
     except OSError as exc:
         rec["error"] = f"oserror:{exc.__class__.__name__}:{exc}"
     finally:
         rec["t1"] = now()
-        if sock is not None:
-            sock.close()
+        sock.close()
     rec["raw"] = data
     if rec["error"] is not None:
         return rec
@@ -340,28 +354,34 @@ def run(args, checks, state, stop, database_url, log_file):
         thread.start()
     time.sleep(0.5)
 
-    # A last-moment burst: BURST fresh connections each write a whole request, and
-    # the signal follows as soon as all of them are written.
-    burst_sent = threading.Barrier(BURST + 1)
-
-    def burst():
-        rec = http_call(port, "GET", "/api/patients/", token=token, after_send=burst_sent.wait)
+    # A last-moment burst: BURST connections are opened (as a client's or a load
+    # balancer's pool would hold them); then each writes a whole request, and the
+    # signal follows as soon as the last byte is written.
+    burst_socks = []
+    for _ in range(BURST):
+        rec = new_record("GET", "/api/patients/")
         rec["burst"] = True
-        with lock:
-            records.append(rec)
-
-    burst_threads = [threading.Thread(target=burst, daemon=True) for _ in range(BURST)]
-    for thread in burst_threads:
-        thread.start()
-    try:
-        burst_sent.wait(timeout=10)
-    except threading.BrokenBarrierError:
-        pass
+        burst_socks.append((socket.create_connection(("127.0.0.1", port), timeout=30), rec))
+        rec["t_conn"] = now()
+    time.sleep(0.2)
+    burst_head, _ = build_request(port, "GET", "/api/patients/", token=token)
+    for sock, rec in burst_socks:
+        sock.sendall(burst_head)
+        rec["t_sent"] = now()
 
     t_sig = now()
     os.kill(server.pid, signal.SIGTERM)
     signalled.set()
     log("SIGTERM sent")
+
+    def burst_read(sock, rec):
+        read_answer(sock, rec, now() + 30)
+        with lock:
+            records.append(rec)
+
+    burst_threads = [threading.Thread(target=burst_read, args=pair, daemon=True) for pair in burst_socks]
+    for thread in burst_threads:
+        thread.start()
 
     probes = []
     for at in PROBES_AT:
@@ -401,7 +421,7 @@ def run(args, checks, state, stop, database_url, log_file):
     checks.check(len(in_flight) >= 4, "requests are in flight when the signal is sent",
                  f"{len(in_flight)} sent and not yet answered")
     for label, group in (("the load's requests in flight at the signal", [r for r in in_flight if not r.get("burst")]),
-                         (f"the {BURST} requests written just before the signal", [r for r in in_flight if r.get("burst")])):
+                         ("the requests written just before the signal", [r for r in in_flight if r.get("burst")])):
         unanswered = [r for r in group if r["error"] is not None]
         checks.check(group and not unanswered, f"{label} get an HTTP answer (no reset, no empty reply)",
                      f"{len(group)} of {len(group)} answered" if group and not unanswered else

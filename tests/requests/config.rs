@@ -82,3 +82,17 @@ async fn liveness_and_readiness_answer_in_the_envelope() {
         "liveness does not depend on the database"
     );
 }
+
+#[tokio::test]
+async fn x_request_id_is_honoured_and_echoed() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .get("/api/health/live/")
+        .header("x-request-id", "trace-7f3a-0001")
+        .send()
+        .await;
+    assert_eq!(response.headers["x-request-id"], "trace-7f3a-0001");
+    let generated = app.get("/api/health/live/").send().await;
+    let id = generated.headers["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "a fresh id is a UUID: {id}");
+}
