@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""The configuration as an operator meets it, against the release binary:
+
+- the seed's variables work from a `.env` file, and the environment wins over it;
+- `DATABASE_URL` wins over `DB_*`, and `DB_*` alone select PostgreSQL;
+- production refuses to start with DEBUG on, with an empty or the development
+  SECRET_KEY, and says why.
+
+    python3 tests/config/check_config.py --binary target/release/healthcare_backend-cli \
+        --postgres postgres://postgres@127.0.0.1:5432
+
+Ends with "N passed, N failed"; exits non-zero on any failure.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+results = []
+
+
+def check(ok, label):
+    results.append(ok)
+    print(("ok   " if ok else "FAIL ") + label)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(**extra):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir()}
+    env.update(extra)
+    return env
+
+
+def serve(binary, workdir, env, port):
+    """Starts the server; returns (process, answered) once it answers or exits."""
+    process = subprocess.Popen([binary, "start"], cwd=workdir, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while time.time() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health/live/", timeout=1)
+            return process, True
+        except OSError:
+            time.sleep(0.2)
+    return process, False
+
+
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output.decode(errors="replace")
+
+
+def status_of(port, path, host=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if host:
+        request.add_header("Host", host)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/healthcare_backend-cli"))
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    workdir = tempfile.mkdtemp()
+    shutil.copytree(os.path.join(ROOT, "config"), os.path.join(workdir, "config"))
+    database = f"hc_config_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{database}"'],
+                   check=True)
+    try:
+        # 1. Development, configured only by .env (DB_* select PostgreSQL).
+        port = free_port()
+        with open(os.path.join(workdir, ".env"), "w") as env_file:
+            env_file.write(f"PORT={port}\nALLOWED_HOSTS=clinic.test\nDB_NAME={database}\n"
+                           "DB_USER=postgres\nDB_PASSWORD=\nDB_HOST=127.0.0.1\nDB_PORT=5432\n"
+                           "JWT_ACCESS_TOKEN_LIFETIME_MINUTES=5\nCORS_ALLOWED_ORIGINS=https://app.clinic.test\n")
+        process, answered = serve(binary, workdir, base_env(), port)
+        check(answered, "PORT from .env")
+        if answered:
+            check(status_of(port, "/api/auth/me/")[0] == 400, "ALLOWED_HOSTS from .env refuses 127.0.0.1")
+            check(status_of(port, "/api/auth/me/", host="clinic.test")[0] == 401,
+                  "ALLOWED_HOSTS from .env admits clinic.test")
+            status, body = status_of(port, "/api/health/ready/")
+            check(status == 200, "DB_* from .env select PostgreSQL")
+            registered = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/auth/register/",
+                data=json.dumps({"name": "Env File", "email": "env@example.com", "password": "SecurePass123!",
+                                 "confirm_password": "SecurePass123!"}).encode(),
+                headers={"Content-Type": "application/json", "Host": "clinic.test"}, method="POST")
+            with urllib.request.urlopen(registered, timeout=10) as response:
+                access = json.loads(response.read())["data"]["tokens"]["access"]
+            claims = json.loads(__import__("base64").urlsafe_b64decode(access.split(".")[1] + "=="))
+            check(claims["exp"] - claims["iat"] == 300, "JWT_ACCESS_TOKEN_LIFETIME_MINUTES from .env")
+        stop(process)
+        tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc",
+                                 "select count(*) from users"], capture_output=True, text=True).stdout.strip()
+        check(tables == "1", "the user was written to the DB_* database")
+
+        # 2. The environment wins over .env; DATABASE_URL wins over DB_*.
+        port2 = free_port()
+        sqlite = os.path.join(workdir, "env-wins.sqlite")
+        process, answered = serve(binary, workdir, base_env(PORT=str(port2), ALLOWED_HOSTS="127.0.0.1",
+                                                            DATABASE_URL=f"sqlite://{sqlite}?mode=rwc"), port2)
+        check(answered, "PORT from the environment wins over .env")
+        if answered:
+            check(status_of(port2, "/api/auth/me/")[0] == 401, "ALLOWED_HOSTS from the environment wins")
+        stop(process)
+        check(os.path.exists(sqlite), "DATABASE_URL wins over DB_*")
+        os.remove(os.path.join(workdir, ".env"))
+
+        # 3. Production refuses unsafe settings, and says why.
+        production = dict(LOCO_ENV="production", PORT=str(free_port()),
+                          DATABASE_URL=f"{args.postgres}/{database}")
+        for label, extra, expected in [
+            ("DEBUG on", {"SECRET_KEY": "k-" + uuid.uuid4().hex}, "DEBUG"),
+            ("an empty SECRET_KEY", {"DEBUG": "False"}, "SECRET_KEY"),
+            ("the development SECRET_KEY",
+             {"DEBUG": "False", "SECRET_KEY": "django-insecure-dev-key-change-me-in-production"}, "SECRET_KEY"),
+        ]:
+            process = subprocess.run([binary, "start"], cwd=workdir, env=base_env(**production, **extra),
+                                     capture_output=True, text=True, timeout=60)
+            output = process.stdout + process.stderr
+            check(process.returncode != 0 and expected in output,
+                  f"production refuses {label} and says why ({output.strip().splitlines()[-1:]})")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
+                        f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], check=False)
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
