@@ -133,7 +133,29 @@ def main():
         check(os.path.exists(sqlite), "DATABASE_URL wins over DB_*")
         os.remove(os.path.join(workdir, ".env"))
 
-        # 3. Production refuses unsafe settings, and says why.
+        # 3. A request slower than REQUEST_TIMEOUT_MS answers 503 in the envelope
+        #    (a login hashes with Argon2id for ~20 ms; the limit here is 2 ms).
+        port3 = free_port()
+        process, answered = serve(binary, workdir, base_env(
+            LOCO_ENV="production", DEBUG="False", SECRET_KEY="k-" + uuid.uuid4().hex, PORT=str(port3),
+            DATABASE_URL=f"{args.postgres}/{database}", REQUEST_TIMEOUT_MS="2", THROTTLE_ENABLED="false"), port3)
+        if answered:
+            login = urllib.request.Request(
+                f"http://127.0.0.1:{port3}/api/auth/login/",
+                data=json.dumps({"email": "env@example.com", "password": "SecurePass123!"}).encode(),
+                headers={"Content-Type": "application/json"}, method="POST")
+            try:
+                urllib.request.urlopen(login, timeout=10)
+                status, body = 200, {}
+            except urllib.error.HTTPError as error:
+                status, body = error.code, json.loads(error.read() or b"null")
+            check(status == 503 and body.get("success") is False and "errors" in body,
+                  f"a request over REQUEST_TIMEOUT_MS answers 503 in the envelope ({status})")
+        else:
+            check(False, "server with REQUEST_TIMEOUT_MS starts")
+        stop(process)
+
+        # 4. Production refuses unsafe settings, and says why.
         production = dict(LOCO_ENV="production", PORT=str(free_port()),
                           DATABASE_URL=f"{args.postgres}/{database}")
         for label, extra, expected in [
