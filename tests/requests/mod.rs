@@ -6,4 +6,5 @@ mod envelope;
 mod listing;
 mod mappings;
 mod patients;
+mod queries;
 mod throttle;
