@@ -10,7 +10,7 @@ pub use super::_entities::doctors::{ActiveModel, Column, Entity, Model};
 use super::{
     caller::Caller,
     fields::{Input, Mode, Text},
-    listing::{self, fold, Page, PageRequest, QueryParams, SEARCH_SEPARATOR},
+    listing::{self, fold, Page, PageRequest, QueryParams},
     now,
     tokens::is_unique_violation,
 };
@@ -131,11 +131,10 @@ impl DoctorInput {
         let text =
             |value: &sea_orm::ActiveValue<String>| value.try_as_ref().cloned().unwrap_or_default();
         let full_name = format!("{} {}", text(&row.first_name), text(&row.last_name));
-        row.search_text = Set(format!(
-            "{}{SEARCH_SEPARATOR}{}",
-            fold(&full_name),
-            fold(&text(&row.hospital_name))
-        ));
+        row.search_text = Set(listing::search_text(&[
+            &full_name,
+            &text(&row.hospital_name),
+        ]));
         row.city_key = Set(fold(&text(&row.city)));
     }
 }

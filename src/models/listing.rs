@@ -224,6 +224,16 @@ pub fn fold(text: &str) -> String {
 /// across two fields.
 pub const SEARCH_SEPARATOR: char = '\u{1f}';
 
+/// The stored search column of a row: its folded parts, separated.
+#[must_use]
+pub fn search_text(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|part| fold(part))
+        .collect::<Vec<_>>()
+        .join(&SEARCH_SEPARATOR.to_string())
+}
+
 /// `column LIKE '%term%' ESCAPE '\'` with the term folded and its `%`, `_`
 /// and `\` matching themselves.
 pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {

@@ -11,7 +11,7 @@ pub use super::_entities::patients::{ActiveModel, Column, Entity, Model};
 use super::{
     caller::Caller,
     fields::{Input, Mode, Text},
-    listing::{self, fold, Page, PageRequest, QueryParams, SEARCH_SEPARATOR},
+    listing::{self, Page, PageRequest, QueryParams},
     now,
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
@@ -115,11 +115,7 @@ impl PatientInput {
         let text =
             |value: &sea_orm::ActiveValue<String>| value.try_as_ref().cloned().unwrap_or_default();
         let full_name = format!("{} {}", text(&row.first_name), text(&row.last_name));
-        row.search_text = Set(format!(
-            "{}{SEARCH_SEPARATOR}{}",
-            fold(&full_name),
-            fold(&text(&row.email))
-        ));
+        row.search_text = Set(listing::search_text(&[&full_name, &text(&row.email)]));
     }
 }
 
