@@ -94,5 +94,8 @@ async fn x_request_id_is_honoured_and_echoed() {
     assert_eq!(response.headers["x-request-id"], "trace-7f3a-0001");
     let generated = app.get("/api/health/live/").send().await;
     let id = generated.headers["x-request-id"].to_str().unwrap();
-    assert!(uuid::Uuid::parse_str(id).is_ok(), "a fresh id is a UUID: {id}");
+    assert!(
+        uuid::Uuid::parse_str(id).is_ok(),
+        "a fresh id is a UUID: {id}"
+    );
 }
