@@ -98,10 +98,13 @@ impl Hooks for App {
     /// listener stops accepting, in-flight requests get `shutdown_grace_seconds`
     /// to finish, then the process exits even if some have not.
     async fn serve(app: AxumRouter, ctx: &AppContext, params: &ServeParams) -> Result<()> {
+        use axum::serve::ListenerExt;
         let settings: Settings = ctx.config.settings()?;
         let grace = std::time::Duration::from_secs(settings.shutdown_grace_seconds);
         let listener =
             tokio::net::TcpListener::bind(format!("{}:{}", params.binding, params.port)).await?;
+        let (closing, close_rx) = tokio::sync::watch::channel(false);
+        let listener = crate::draining::DrainingListener::new(listener, close_rx).tap_io(|_| {});
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             listener,
@@ -110,6 +113,11 @@ impl Hooks for App {
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!("shutting down: draining in-flight requests");
+            // Accept what the kernel already queued, close the listener, and give
+            // accepted connections a moment to deliver their first request before
+            // hyper's graceful shutdown closes the ones it considers idle.
+            let _ = closing.send(true);
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             let _ = stopping.send(());
         });
         tokio::select! {

@@ -1,5 +1,6 @@
 pub mod app;
 pub mod controllers;
+pub mod draining;
 pub mod errors;
 pub mod extractors;
 pub mod initializers;
