@@ -153,7 +153,8 @@ def main():
                   f"a request over REQUEST_TIMEOUT_MS answers 503 in the envelope ({status})")
         else:
             check(False, "server with REQUEST_TIMEOUT_MS starts")
-        stop(process)
+        output = stop(process)
+        check("throttling is OFF" in output, "production logs a warning at start when throttling is off")
 
         # 4. Production refuses unsafe settings, and says why.
         production = dict(LOCO_ENV="production", PORT=str(free_port()),
