@@ -151,6 +151,7 @@ impl Hooks for App {
         settings
             .check_for(&ctx.environment)
             .map_err(loco_rs::Error::Message)?;
+        crate::db_pool::tune(&mut ctx).await?;
         let jwt = JwtKeys::new(
             &settings.secret_key,
             settings.jwt_access_token_lifetime_minutes,

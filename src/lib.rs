@@ -1,5 +1,6 @@
 pub mod app;
 pub mod controllers;
+pub mod db_pool;
 pub mod draining;
 pub mod errors;
 pub mod extractors;

@@ -2,8 +2,8 @@
 //! ordering, boolean filters and the portable Unicode-aware substring search.
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr},
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order, PaginatorTrait,
+    QueryOrder, QueryResult, QuerySelect, Select,
 };
 
 use crate::errors::{ApiError, FieldErrors};
@@ -138,7 +138,27 @@ impl<T> Page<T> {
     }
 }
 
-/// Two queries whatever the page size: the count, then the page.
+/// A row of a page together with the number of rows the whole query matched
+/// (`COUNT(*) OVER ()`), so a page and its count come from one query.
+struct Counted<M> {
+    row: M,
+    total: i64,
+}
+
+const TOTAL_ALIAS: &str = "total_matched";
+
+impl<M: FromQueryResult> FromQueryResult for Counted<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            row: M::from_query_result(res, pre)?,
+            total: res.try_get(pre, TOTAL_ALIAS)?,
+        })
+    }
+}
+
+/// One query whatever the page size: the page, each row carrying the total
+/// as a window count. Only a page past the end (no rows, so no total) costs a
+/// second query, the plain count, so that `count` stays right there too.
 ///
 /// # Errors
 /// Database errors.
@@ -152,18 +172,21 @@ where
     E::Model: FromQueryResult + Send + Sync,
     C: ConnectionTrait,
 {
-    let count = select.clone().count(db).await?;
-    let items = if request.offset() >= count {
-        Vec::new()
-    } else {
-        select
-            .offset(request.offset())
-            .limit(request.page_size)
-            .all(db)
-            .await?
+    let rows = select
+        .clone()
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL_ALIAS)
+        .offset(request.offset())
+        .limit(request.page_size)
+        .into_model::<Counted<E::Model>>()
+        .all(db)
+        .await?;
+    let count = match rows.first() {
+        Some(first) => u64::try_from(first.total).unwrap_or_default(),
+        None if request.offset() == 0 => 0,
+        None => select.count(db).await?,
     };
     Ok(Page {
-        items,
+        items: rows.into_iter().map(|counted| counted.row).collect(),
         count,
         request,
     })

@@ -102,12 +102,26 @@ pub async fn for_patient(
     patient_id: i32,
 ) -> ApiResult<(patients::Model, Vec<MappingDetail>)> {
     let patient = patients::find(db, caller, patient_id).await?;
-    let mappings = patient
+    // The patient is already loaded: one joined query brings the doctors.
+    let rows = patient
         .find_related(Entity)
+        .find_also_related(doctors::Entity)
         .order_by_desc(Column::Id)
         .all(db)
         .await?;
-    let details = with_details(db, mappings).await?;
+    let details = rows
+        .into_iter()
+        .map(|(mapping, doctor)| {
+            // The foreign key forbids a missing doctor; one is a server fault.
+            doctor
+                .ok_or(ApiError::Internal)
+                .map(|doctor| MappingDetail {
+                    mapping,
+                    patient: patient.clone(),
+                    doctor,
+                })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok((patient, details))
 }
 

@@ -38,7 +38,7 @@ async fn every_endpoint_runs_a_fixed_number_of_queries() {
     );
     expect!(
         "GET /api/patients/",
-        3,
+        2,
         app.get("/api/patients/").token(&user)
     );
     expect!(
@@ -62,7 +62,7 @@ async fn every_endpoint_runs_a_fixed_number_of_queries() {
     );
     expect!(
         "GET /api/doctors/",
-        3,
+        2,
         app.get("/api/doctors/").token(&user)
     );
     expect!(
@@ -86,12 +86,12 @@ async fn every_endpoint_runs_a_fixed_number_of_queries() {
     );
     expect!(
         "GET /api/mappings/",
-        5,
+        4,
         app.get("/api/mappings/").token(&user)
     );
     expect!(
         "GET /api/mappings/<patient_id>/",
-        5,
+        3,
         app.get(&format!("/api/mappings/{pid}/")).token(&user)
     );
     expect!(
