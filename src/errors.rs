@@ -57,6 +57,17 @@ impl FieldErrors {
         }
     }
 
+    /// The messages recorded under `field` (none when it is valid).
+    #[must_use]
+    pub fn messages(&self, field: &str) -> &[String] {
+        self.0.get(field).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every field and its messages, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
     #[must_use]
     pub fn single(field: &str, message: impl Into<String>) -> Self {
         let mut errors = Self::new();

@@ -1,4 +1,5 @@
 //! Thin HTTP handlers: extract, call the model, render a view.
+pub mod admin;
 pub mod auth;
 pub mod doctors;
 pub mod health;

@@ -1,10 +1,14 @@
 //! The authenticated user behind a request. Every scoped query takes a
 //! `Caller`: this is the one place where a request's identity meets record
 //! access (ownership checks now; the audit trail hooks in here later).
+//!
+//! An API caller sees their own patients and changes the doctors they
+//! created; a staff member in the admin console ([`Caller::staff`]) sees and
+//! changes every record.
 use chrono::{DateTime, FixedOffset};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use super::{
@@ -19,12 +23,43 @@ pub struct Caller {
     /// The access token this request carried (logout revokes it).
     pub access_jti: String,
     pub access_expires_at: DateTime<FixedOffset>,
+    /// Acting through the admin console: no ownership limits.
+    pub staff_console: bool,
 }
 
 impl Caller {
     #[must_use]
     pub fn id(&self) -> i32 {
         self.user.id
+    }
+
+    /// A staff member acting in the admin console (the session extractor
+    /// checked `is_staff`).
+    #[must_use]
+    pub fn staff(user: users::Model) -> Self {
+        Self {
+            user,
+            access_jti: String::new(),
+            access_expires_at: DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(),
+            staff_console: true,
+        }
+    }
+
+    /// Limits a query on `owner_column` to the caller's own rows (everything
+    /// for staff in the console).
+    #[must_use]
+    pub fn owned(&self, owner_column: impl ColumnTrait) -> Condition {
+        if self.staff_console {
+            Condition::all()
+        } else {
+            Condition::all().add(owner_column.eq(self.id()))
+        }
+    }
+
+    /// Whether the caller may change a row created by `creator`.
+    #[must_use]
+    pub fn may_change(&self, creator: Option<i32>) -> bool {
+        self.staff_console || creator == Some(self.id())
     }
 
     /// Verifies a bearer access token and loads its user in one indexed
@@ -62,6 +97,7 @@ impl Caller {
             access_expires_at: claims.expires_at(),
             access_jti: claims.jti,
             user,
+            staff_console: false,
         })
     }
 }

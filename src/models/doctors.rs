@@ -225,7 +225,7 @@ pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
 /// A doctor the caller may change: 404 if missing, 403 if someone else's.
 async fn find_writable(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Model> {
     let doctor = find(db, id).await?;
-    if doctor.created_by == Some(caller.id()) {
+    if caller.may_change(doctor.created_by) {
         Ok(doctor)
     } else {
         Err(ApiError::Forbidden(

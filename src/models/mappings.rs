@@ -57,7 +57,7 @@ async fn with_details<C: ConnectionTrait>(
 fn scoped(caller: &Caller) -> sea_orm::Select<Entity> {
     Entity::find()
         .join(sea_orm::JoinType::InnerJoin, Relation::Patients.def())
-        .filter(patients::Column::OwnerId.eq(caller.id()))
+        .filter(caller.owned(patients::Column::OwnerId))
 }
 
 /// `GET /api/mappings/`.

@@ -1,4 +1,6 @@
 pub mod _entities;
+pub mod admin_log;
+pub mod admin_sessions;
 pub mod caller;
 pub mod doctors;
 pub mod fields;
@@ -6,6 +8,7 @@ pub mod listing;
 pub mod mappings;
 pub mod passwords;
 pub mod patients;
+pub mod staff;
 pub mod tokens;
 pub mod users;
 

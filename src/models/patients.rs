@@ -157,7 +157,7 @@ pub async fn list(
 ) -> ApiResult<Page<Model>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
-    let mut select = Entity::find().filter(Column::OwnerId.eq(caller.id()));
+    let mut select = Entity::find().filter(caller.owned(Column::OwnerId));
     if let Some(term) = params.get_nonempty("search") {
         select = select.filter(listing::contains_folded(Column::SearchText, term));
     }
@@ -173,7 +173,7 @@ pub async fn list(
 /// 404 when the patient does not exist or is not the caller's.
 pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Model> {
     Entity::find_by_id(id)
-        .filter(Column::OwnerId.eq(caller.id()))
+        .filter(caller.owned(Column::OwnerId))
         .one(db)
         .await?
         .ok_or_else(ApiError::not_found)
@@ -182,10 +182,18 @@ pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResul
 /// # Errors
 /// 400 naming every invalid field.
 pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ApiResult<Model> {
+    create_for(db, caller.id(), body).await
+}
+
+/// A new patient owned by `owner_id` (the admin console picks the owner).
+///
+/// # Errors
+/// 400 naming every invalid field.
+pub async fn create_for(db: &DatabaseConnection, owner_id: i32, body: &Value) -> ApiResult<Model> {
     let input = PatientInput::parse(body, Mode::Full, today())?;
     let timestamp = now();
     let mut row = ActiveModel {
-        owner_id: Set(caller.id()),
+        owner_id: Set(owner_id),
         email: Set(String::new()),
         phone: Set(String::new()),
         blood_group: Set(String::new()),

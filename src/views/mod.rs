@@ -1,5 +1,7 @@
 //! JSON response shapes. `envelope` holds the contract's success and list
-//! envelopes; each resource module holds its record's shape.
+//! envelopes; each resource module holds its record's shape. `admin` holds
+//! the admin console's HTML.
+pub mod admin;
 pub mod auth;
 pub mod doctors;
 pub mod envelope;

@@ -2,6 +2,8 @@
 //! writes them from the migrations. Domain logic lives beside them in `models/`.
 pub mod prelude;
 
+pub mod admin_log;
+pub mod admin_sessions;
 pub mod blacklisted_tokens;
 pub mod doctors;
 pub mod mappings;

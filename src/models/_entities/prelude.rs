@@ -1,3 +1,5 @@
+pub use super::admin_log::Entity as AdminLog;
+pub use super::admin_sessions::Entity as AdminSessions;
 pub use super::blacklisted_tokens::Entity as BlacklistedTokens;
 pub use super::doctors::Entity as Doctors;
 pub use super::mappings::Entity as Mappings;

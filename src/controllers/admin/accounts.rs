@@ -1,0 +1,110 @@
+//! Resetting a user's password from the console.
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use loco_rs::prelude::AppContext;
+use serde_json::json;
+
+use super::{
+    error_page, form_pairs, locate, not_found, record,
+    resources::{Resource, Shown},
+    Logged, StaffSession,
+};
+use crate::{
+    errors::{ApiError, FieldErrors},
+    extractors::ClientIp,
+    models::{caller::Caller, staff},
+    views::admin::{self as views, forms, Chrome},
+};
+
+fn password_page(
+    status: StatusCode,
+    chrome: &Chrome,
+    user: &Shown,
+    errors: &FieldErrors,
+) -> Response {
+    let fields = Resource::password_fields();
+    let data = json!({
+        "fields": forms::views(&fields, &json!({}), errors),
+        "non_field_errors": forms::other_errors(&fields, errors),
+        "action_url": format!("/admin/users/{}/password/", user.id), "delete_url": null,
+        "list_url": format!("/admin/users/{}/", user.id), "extra_links": [],
+    });
+    views::page(
+        status,
+        "form.html",
+        &format!("Reset the password of “{}”", user.repr),
+        chrome,
+        data,
+    )
+}
+
+pub async fn password_form(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Response {
+    let chrome = session.chrome();
+    let (_, id) = match locate("users", Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let caller = Caller::staff(session.user.clone());
+    match Resource::Users.find(&ctx.db, &caller, id).await {
+        Ok(user) => password_page(StatusCode::OK, &chrome, &user, &FieldErrors::new()),
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+pub async fn reset_password(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let chrome = session.chrome();
+    let pairs = form_pairs(&body);
+    if let Some(refused) = session.csrf_refusal(&pairs) {
+        return refused;
+    }
+    let (_, id) = match locate("users", Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let caller = Caller::staff(session.user.clone());
+    let user = match Resource::Users.find(&ctx.db, &caller, id).await {
+        Ok(user) => user,
+        Err(err) => return error_page(&chrome, &err),
+    };
+    let json = forms::to_json(&Resource::password_fields(), &pairs);
+    match staff::reset_password(&ctx.db, id, &json).await {
+        Ok(_) => {
+            // The log says a reset happened; it never holds the password.
+            if let Some(page) = record(
+                &ctx,
+                &session,
+                &ip,
+                Logged {
+                    action: "reset password",
+                    resource: Resource::Users,
+                    shown: &user,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await
+            {
+                return page;
+            }
+            views::redirect(&format!("/admin/users/{id}/?saved=1"), &[])
+        }
+        Err(ApiError::Validation(errors)) => {
+            password_page(StatusCode::BAD_REQUEST, &chrome, &user, &errors)
+        }
+        Err(err) => error_page(&chrome, &err),
+    }
+}

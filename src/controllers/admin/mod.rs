@@ -1,0 +1,141 @@
+//! The admin console at `/admin/`: server-rendered pages for staff. Handlers
+//! parse the form, call the same model functions as the API (so the rules
+//! are the API's), record the change, and render a page.
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use loco_rs::prelude::{AppContext, Routes};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{json, Value};
+
+use crate::{
+    errors::ApiError,
+    models::admin_log,
+    views::admin::{self as views, Chrome},
+};
+
+mod accounts;
+mod log;
+mod records;
+mod resources;
+pub mod session;
+
+use resources::{Resource, Shown};
+use session::{error_page, StaffSession};
+
+pub(super) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+pub(super) fn not_found(chrome: &Chrome) -> Response {
+    error_page(chrome, &ApiError::not_found())
+}
+
+/// The resource and record id of a path (`None`: the 404 page).
+pub(super) fn locate(resource: &str, id: Option<&str>) -> Option<(Resource, i32)> {
+    let resource = Resource::parse(resource)?;
+    let id = match id {
+        None => 0,
+        Some(raw) => raw.parse::<i32>().ok().filter(|id| *id > 0)?,
+    };
+    Some((resource, id))
+}
+
+async fn index(State(ctx): State<AppContext>, session: StaffSession) -> Response {
+    let chrome = session.chrome();
+    let mut tiles = Vec::new();
+    for resource in resources::all() {
+        let count = match resource {
+            Resource::Users => crate::models::users::Entity::find().count(&ctx.db).await,
+            Resource::Patients => crate::models::patients::Entity::find().count(&ctx.db).await,
+            Resource::Doctors => crate::models::doctors::Entity::find().count(&ctx.db).await,
+            Resource::Mappings => crate::models::mappings::Entity::find().count(&ctx.db).await,
+        };
+        match count {
+            Ok(count) => tiles.push(json!({
+                "label": resource.names().1, "count": count,
+                "url": format!("/admin/{}/", resource.path()),
+            })),
+            Err(err) => return error_page(&chrome, &err.into()),
+        }
+    }
+    views::page(
+        StatusCode::OK,
+        "index.html",
+        "Site administration",
+        &chrome,
+        json!({ "tiles": tiles }),
+    )
+}
+
+/// Appends the change to the console's log; a failure to record is logged
+/// and answered as an error, because an unrecorded change must be noticed.
+pub(super) async fn record(
+    ctx: &AppContext,
+    session: &StaffSession,
+    ip: &str,
+    logged: Logged<'_>,
+) -> Option<Response> {
+    let change = admin_log::Change {
+        actor: &session.user,
+        ip,
+        action: logged.action,
+        object_type: logged.resource.names().0,
+        object_id: logged.shown.id,
+        object_repr: logged.shown.repr.clone(),
+        before: logged.before,
+        after: logged.after,
+    };
+    admin_log::record(&ctx.db, change)
+        .await
+        .err()
+        .map(|err| error_page(&session.chrome(), &err))
+}
+
+/// A change to record: what was done to which record, before and after.
+pub(super) struct Logged<'a> {
+    pub(super) action: &'a str,
+    pub(super) resource: Resource,
+    pub(super) shown: &'a Shown,
+    pub(super) before: Option<Value>,
+    pub(super) after: Option<Value>,
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        views::STYLESHEET,
+    )
+        .into_response()
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .prefix("/admin")
+        .add("/", get(index))
+        .add("/login", get(session::login_form).post(session::login))
+        .add("/logout", post(session::logout))
+        .add("/log", get(log::change_log))
+        .add("/static/admin.css", get(stylesheet))
+        .add(
+            "/users/{id}/password",
+            get(accounts::password_form).post(accounts::reset_password),
+        )
+        .add("/{resource}", get(records::list))
+        .add("/{resource}/add", get(records::add_form).post(records::add))
+        .add(
+            "/{resource}/{id}",
+            get(records::change_form).post(records::change),
+        )
+        .add(
+            "/{resource}/{id}/delete",
+            get(records::delete_form).post(records::delete),
+        )
+}

@@ -1,0 +1,362 @@
+//! The list, add, change and delete screens of every record type.
+use axum::{
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+    response::Response,
+};
+use loco_rs::prelude::AppContext;
+use serde_json::{json, Value};
+
+use super::{
+    error_page, form_pairs, locate, not_found, record,
+    resources::{Resource, Shown},
+    Logged, StaffSession,
+};
+use crate::{
+    errors::{ApiError, FieldErrors},
+    extractors::ClientIp,
+    models::{caller::Caller, listing::QueryParams},
+    views::admin::{self as views, forms, Chrome},
+};
+
+pub async fn list(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    Path(resource): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let chrome = session.chrome();
+    let (resource, _) = match locate(&resource, None) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let params = QueryParams::parse(query.as_deref());
+    let caller = Caller::staff(session.user.clone());
+    let title = capitalized(resource.names().1);
+    match resource.list(&ctx.db, &caller, &params).await {
+        Ok(data) => views::page(StatusCode::OK, "list.html", &title, &chrome, data),
+        Err(ApiError::Validation(errors)) => {
+            let base = format!("/admin/{}/", resource.path());
+            let data = views::tables::invalid(&base, resource.names().0, &errors);
+            views::page(StatusCode::BAD_REQUEST, "list.html", &title, &chrome, data)
+        }
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The record form, with `values` and `errors` beside their fields.
+fn form_page(
+    status: StatusCode,
+    chrome: &Chrome,
+    resource: Resource,
+    record: Option<&Shown>,
+    values: &Value,
+    errors: &FieldErrors,
+) -> Response {
+    let (singular, _) = resource.names();
+    let fields = resource.fields(record.is_none());
+    let base = format!("/admin/{}/", resource.path());
+    let (title, action, delete_url, mut extra_links) = match record {
+        Some(shown) => (
+            format!("Change {singular} “{}”", shown.repr),
+            format!("{base}{}/", shown.id),
+            Some(format!("{base}{}/delete/", shown.id)),
+            Vec::new(),
+        ),
+        None => (
+            format!("Add {singular}"),
+            format!("{base}add/"),
+            None,
+            Vec::new(),
+        ),
+    };
+    if let (Resource::Users, Some(shown)) = (resource, record) {
+        extra_links.push(json!({ "url": format!("/admin/users/{}/password/", shown.id), "label": "Reset password" }));
+    }
+    let data = json!({
+        "fields": forms::views(&fields, values, errors),
+        "non_field_errors": forms::other_errors(&fields, errors),
+        "action_url": action, "delete_url": delete_url, "list_url": base,
+        "extra_links": extra_links,
+    });
+    views::page(status, "form.html", &title, chrome, data)
+}
+
+pub async fn add_form(session: StaffSession, Path(resource): Path<String>) -> Response {
+    let chrome = session.chrome();
+    match locate(&resource, None) {
+        Some((resource, _)) => {
+            let defaults = json!({ "is_active": true, "is_available": true });
+            form_page(
+                StatusCode::OK,
+                &chrome,
+                resource,
+                None,
+                &defaults,
+                &FieldErrors::new(),
+            )
+        }
+        None => not_found(&chrome),
+    }
+}
+
+pub async fn add(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    ClientIp(ip): ClientIp,
+    Path(resource): Path<String>,
+    body: Bytes,
+) -> Response {
+    let chrome = session.chrome();
+    let pairs = form_pairs(&body);
+    if let Some(refused) = session.csrf_refusal(&pairs) {
+        return refused;
+    }
+    let (resource, _) = match locate(&resource, None) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let json = forms::to_json(&resource.fields(true), &pairs);
+    let caller = Caller::staff(session.user.clone());
+    match resource.create(&ctx.db, &caller, &json).await {
+        Ok(shown) => {
+            if let Some(page) = record(
+                &ctx,
+                &session,
+                &ip,
+                Logged {
+                    action: "create",
+                    resource,
+                    shown: &shown,
+                    before: None,
+                    after: Some(shown.json.clone()),
+                },
+            )
+            .await
+            {
+                return page;
+            }
+            views::redirect(
+                &format!("/admin/{}/{}/?saved=1", resource.path(), shown.id),
+                &[],
+            )
+        }
+        Err(ApiError::Validation(errors)) => form_page(
+            StatusCode::BAD_REQUEST,
+            &chrome,
+            resource,
+            None,
+            &json,
+            &errors,
+        ),
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+pub async fn change_form(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    Path((resource, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let mut chrome = session.chrome();
+    let (resource, id) = match locate(&resource, Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    if QueryParams::parse(query.as_deref()).get("saved").is_some() {
+        chrome.notice = Some("Saved.".to_string());
+    }
+    let caller = Caller::staff(session.user.clone());
+    match resource.find(&ctx.db, &caller, id).await {
+        Ok(shown) => form_page(
+            StatusCode::OK,
+            &chrome,
+            resource,
+            Some(&shown),
+            &shown.json,
+            &FieldErrors::new(),
+        ),
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+/// What a user edit did, for the log: deactivation and staff changes are
+/// named, since they are what an auditor looks for.
+fn user_action(before: &Value, after: &Value) -> &'static str {
+    let changed = |key: &str| before.get(key) != after.get(key);
+    if changed("is_active") {
+        if after["is_active"] == json!(false) {
+            "deactivate"
+        } else {
+            "reactivate"
+        }
+    } else if changed("is_staff") || changed("is_superuser") {
+        "change staff status"
+    } else {
+        "change"
+    }
+}
+
+pub async fn change(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    ClientIp(ip): ClientIp,
+    Path((resource, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let chrome = session.chrome();
+    let pairs = form_pairs(&body);
+    if let Some(refused) = session.csrf_refusal(&pairs) {
+        return refused;
+    }
+    let (resource, id) = match locate(&resource, Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let caller = Caller::staff(session.user.clone());
+    let before = match resource.find(&ctx.db, &caller, id).await {
+        Ok(shown) => shown,
+        Err(err) => return error_page(&chrome, &err),
+    };
+    let mut json = forms::to_json(&resource.fields(false), &pairs);
+    if resource == Resource::Users && !session.user.is_superuser {
+        // The boxes are shown but only a superuser's change counts; the
+        // model refuses any other (staff::update).
+        for key in ["is_staff", "is_superuser"] {
+            json[key] = before.json[key].clone();
+        }
+    }
+    match resource.update(&ctx.db, &caller, id, &json).await {
+        Ok(after) => {
+            let action = if resource == Resource::Users {
+                user_action(&before.json, &after.json)
+            } else {
+                "change"
+            };
+            if let Some(page) = record(
+                &ctx,
+                &session,
+                &ip,
+                Logged {
+                    action,
+                    resource,
+                    shown: &after,
+                    before: Some(before.json),
+                    after: Some(after.json.clone()),
+                },
+            )
+            .await
+            {
+                return page;
+            }
+            views::redirect(&format!("/admin/{}/{}/?saved=1", resource.path(), id), &[])
+        }
+        Err(ApiError::Validation(errors)) => form_page(
+            StatusCode::BAD_REQUEST,
+            &chrome,
+            resource,
+            Some(&before),
+            &json,
+            &errors,
+        ),
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+pub async fn delete_page(
+    ctx: &AppContext,
+    chrome: &Chrome,
+    resource: Resource,
+    shown: &Shown,
+    errors: &FieldErrors,
+) -> Response {
+    let cascade = match resource.cascade(&ctx.db, shown.id).await {
+        Ok(cascade) => cascade,
+        Err(err) => return error_page(chrome, &err),
+    };
+    let base = format!("/admin/{}/", resource.path());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let data = json!({
+        "singular": resource.names().0, "repr": shown.repr, "cascade": cascade,
+        "action_url": format!("{base}{}/delete/", shown.id), "back_url": format!("{base}{}/", shown.id),
+        "non_field_errors": errors.iter().flat_map(|(_, m)| m.to_vec()).collect::<Vec<_>>(),
+    });
+    views::page(status, "confirm_delete.html", "Are you sure?", chrome, data)
+}
+
+pub async fn delete_form(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    Path((resource, id)): Path<(String, String)>,
+) -> Response {
+    let chrome = session.chrome();
+    let (resource, id) = match locate(&resource, Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let caller = Caller::staff(session.user.clone());
+    match resource.find(&ctx.db, &caller, id).await {
+        Ok(shown) => delete_page(&ctx, &chrome, resource, &shown, &FieldErrors::new()).await,
+        Err(err) => error_page(&chrome, &err),
+    }
+}
+
+pub async fn delete(
+    State(ctx): State<AppContext>,
+    session: StaffSession,
+    ClientIp(ip): ClientIp,
+    Path((resource, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let chrome = session.chrome();
+    if let Some(refused) = session.csrf_refusal(&form_pairs(&body)) {
+        return refused;
+    }
+    let (resource, id) = match locate(&resource, Some(&id)) {
+        Some(found) => found,
+        None => return not_found(&chrome),
+    };
+    let caller = Caller::staff(session.user.clone());
+    let shown = match resource.find(&ctx.db, &caller, id).await {
+        Ok(shown) => shown,
+        Err(err) => return error_page(&chrome, &err),
+    };
+    match resource.delete(&ctx.db, &caller, id).await {
+        Ok(()) => {
+            if let Some(page) = record(
+                &ctx,
+                &session,
+                &ip,
+                Logged {
+                    action: "delete",
+                    resource,
+                    shown: &shown,
+                    before: Some(shown.json.clone()),
+                    after: None,
+                },
+            )
+            .await
+            {
+                return page;
+            }
+            views::redirect(&format!("/admin/{}/", resource.path()), &[])
+        }
+        Err(ApiError::Validation(errors)) => {
+            delete_page(&ctx, &chrome, resource, &shown, &errors).await
+        }
+        Err(err) => error_page(&chrome, &err),
+    }
+}

@@ -1,0 +1,106 @@
+//! Admin console sessions, kept in the database so that any instance serves
+//! any signed-in operator. The cookie carries a random value; the table holds
+//! only its SHA-256, so reading the table opens no session.
+use chrono::Duration;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub use super::_entities::admin_sessions::{ActiveModel, Column, Entity, Model};
+use super::{now, users};
+use crate::errors::ApiResult;
+
+/// A session ends this long after sign-in, used or not.
+pub const LIFETIME: Duration = Duration::hours(8);
+
+/// 244 random bits, hex: two v4 UUIDs.
+#[must_use]
+pub fn random_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Compares a submitted CSRF token with the expected one in constant time.
+#[must_use]
+pub fn csrf_matches(expected: &str, submitted: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
+}
+
+/// Starts a session; returns the cookie value and the session.
+///
+/// # Errors
+/// Database errors.
+pub async fn start(db: &DatabaseConnection, user: &users::Model) -> ApiResult<(String, Model)> {
+    let token = random_token();
+    let started = now();
+    let session = ActiveModel {
+        token_hash: Set(hash(&token)),
+        user_id: Set(user.id),
+        csrf_token: Set(random_token()),
+        created_at: Set(started),
+        expires_at: Set(started + LIFETIME),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((token, session))
+}
+
+/// The live session a cookie value names, with its user, if the user may
+/// still use the console (active staff).
+///
+/// # Errors
+/// Database errors.
+pub async fn find(
+    db: &DatabaseConnection,
+    token: &str,
+) -> ApiResult<Option<(Model, users::Model)>> {
+    let found = Entity::find()
+        .filter(Column::TokenHash.eq(hash(token)))
+        .filter(Column::ExpiresAt.gt(now()))
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((session, Some(user))) if user.is_active && user.is_staff => Some((session, user)),
+        _ => None,
+    })
+}
+
+/// Ends the session a cookie value names (sign-out).
+///
+/// # Errors
+/// Database errors.
+pub async fn end(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
+    Entity::delete_many()
+        .filter(Column::TokenHash.eq(hash(token)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (deactivation, password reset).
+///
+/// # Errors
+/// Database errors.
+pub async fn end_all_for<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<()> {
+    Entity::delete_many()
+        .filter(Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+impl sea_orm::ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,284 @@
+//! What operators do to accounts in the admin console: sign in, list, create,
+//! edit, deactivate, reset a password, grant or revoke staff, delete. The
+//! rules (password validators, e-mail uniqueness) are the API's own.
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Func},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, ModelTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use serde_json::Value;
+
+use super::{
+    _entities::{doctors, mappings, outstanding_tokens, patients},
+    admin_sessions,
+    fields::{Input, Mode, Text},
+    listing::{self, fold, Page, PageRequest, QueryParams},
+    now, passwords,
+    tokens::is_unique_violation,
+    users::{ActiveModel, Column, Entity, Model},
+};
+use crate::errors::{ApiError, ApiResult, FieldErrors};
+
+const EMAIL_TAKEN: &str = "user with this email already exists.";
+const FLAGS_NEED_SUPERUSER: &str = "Only superusers may change staff or superuser status.";
+
+/// Fields a user list may be ordered by.
+const ORDERING: [(&str, Column); 5] = [
+    ("id", Column::Id),
+    ("name", Column::Name),
+    ("email", Column::Email),
+    ("created_at", Column::CreatedAt),
+    ("last_login", Column::LastLogin),
+];
+
+/// The console's sign-in check: the user whose password matches, if active
+/// (staff is checked by the caller, which answers a plain refusal). The same
+/// hashing work is done for an unknown e-mail.
+///
+/// # Errors
+/// Database or hashing failures.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> ApiResult<Option<Model>> {
+    let user = Entity::find()
+        .filter(Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?;
+    let verified = passwords::verify(
+        password.to_string(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    Ok(user.filter(|user| verified && user.is_active))
+}
+
+/// # Errors
+/// 400 for a bad query parameter.
+pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Page<Model>> {
+    let mut errors = FieldErrors::new();
+    let page = PageRequest::parse(params, &mut errors);
+    let mut select = Entity::find();
+    if let Some(term) = params.get_nonempty("search") {
+        // E-mails are stored lower-cased; names are lowered by the database
+        // (ASCII only on SQLite, which is a development database).
+        let pattern = format!("%{}%", fold(term.trim()));
+        select = select.filter(
+            Condition::any()
+                .add(Column::Email.like(pattern.as_str()))
+                .add(Expr::expr(Func::lower(Expr::col(Column::Name))).like(pattern.as_str())),
+        );
+    }
+    for (name, column) in [
+        ("is_active", Column::IsActive),
+        ("is_staff", Column::IsStaff),
+        ("is_superuser", Column::IsSuperuser),
+    ] {
+        if let Some(flag) = params.boolean(name, &mut errors) {
+            select = select.filter(column.eq(flag));
+        }
+    }
+    let select = listing::apply_ordering(select, params, &ORDERING, Column::Id, &mut errors);
+    errors.into_result()?;
+    listing::paginate(db, select, page).await
+}
+
+/// # Errors
+/// 404 when there is no such user.
+pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The validated password of a form (`password`, `confirm_password`), with
+/// the API's validators run against the account's name and e-mail.
+fn new_password(input: &mut Input<'_>, name: Option<&str>, email: Option<&str>) -> Option<String> {
+    let password = input.password("password");
+    let confirm = input.password("confirm_password");
+    if let Some(password) = &password {
+        let attributes: Vec<(&str, &str)> = [("name", name), ("email address", email)]
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|v| (label, v)))
+            .collect();
+        for problem in passwords::problems(password, &attributes) {
+            input.error("password", problem);
+        }
+    }
+    if let (Some(password), Some(confirm)) = (&password, &confirm) {
+        if password != confirm {
+            input.error("confirm_password", "Passwords do not match.");
+        }
+    }
+    password
+}
+
+/// Reads the staff flags, refusing any change to them unless the actor is a
+/// superuser.
+fn flags(input: &mut Input<'_>, actor: &Model, current: Option<&Model>) -> (bool, bool, bool) {
+    let is_active = input.boolean("is_active", false).unwrap_or(true);
+    let is_staff = input.boolean("is_staff", false).unwrap_or(false);
+    let is_superuser = input.boolean("is_superuser", false).unwrap_or(false);
+    let (was_staff, was_superuser) =
+        current.map_or((false, false), |u| (u.is_staff, u.is_superuser));
+    if !actor.is_superuser && (is_staff != was_staff || is_superuser != was_superuser) {
+        input.error("is_staff", FLAGS_NEED_SUPERUSER);
+    }
+    (is_active, is_staff, is_superuser)
+}
+
+/// Creates an account from the console's form.
+///
+/// # Errors
+/// 400 naming each invalid field.
+pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> ApiResult<Model> {
+    let mut input = Input::new(body, Mode::Full)?;
+    let name = input.text("name", Text::required(150));
+    let email = input
+        .email("email", Text::required(254))
+        .map(|e| e.to_lowercase());
+    let password = new_password(&mut input, name.as_deref(), email.as_deref());
+    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, None);
+    input.finish()?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(ApiError::Internal);
+    };
+    let password_hash = passwords::hash(password).await?;
+    let timestamp = now();
+    ActiveModel {
+        name: Set(name),
+        email: Set(email),
+        password_hash: Set(password_hash),
+        is_active: Set(is_active),
+        is_staff: Set(is_staff),
+        is_superuser: Set(is_superuser),
+        created_at: Set(timestamp),
+        updated_at: Set(timestamp),
+        last_login: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(email_error)
+}
+
+fn email_error(err: sea_orm::DbErr) -> ApiError {
+    if is_unique_violation(&err) {
+        ApiError::validation("email", EMAIL_TAKEN)
+    } else {
+        err.into()
+    }
+}
+
+/// Edits name, e-mail and flags. Deactivating ends the account's console
+/// sessions; its API tokens stop working at once because every API request
+/// re-reads `is_active`.
+///
+/// # Errors
+/// 404 when missing; 400 naming each invalid field.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Model,
+    id: i32,
+    body: &Value,
+) -> ApiResult<Model> {
+    let existing = find(db, id).await?;
+    let mut input = Input::new(body, Mode::Full)?;
+    let name = input.text("name", Text::required(150));
+    let email = input
+        .email("email", Text::required(254))
+        .map(|e| e.to_lowercase());
+    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, Some(&existing));
+    if actor.id == id && !is_active {
+        input.error("is_active", "You cannot deactivate your own account.");
+    }
+    input.finish()?;
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(ApiError::Internal);
+    };
+    let txn = db.begin().await?;
+    let mut row = existing.into_active_model();
+    row.name = Set(name);
+    row.email = Set(email);
+    row.is_active = Set(is_active);
+    row.is_staff = Set(is_staff);
+    row.is_superuser = Set(is_superuser);
+    row.updated_at = Set(now());
+    let user = row.update(&txn).await.map_err(email_error)?;
+    if !user.is_active || !user.is_staff {
+        admin_sessions::end_all_for(&txn, user.id).await?;
+    }
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Sets a new password (the API's validators) and signs the account out of
+/// the console and of every refresh token it holds.
+///
+/// # Errors
+/// 404 when missing; 400 naming each invalid field.
+pub async fn reset_password(db: &DatabaseConnection, id: i32, body: &Value) -> ApiResult<Model> {
+    let existing = find(db, id).await?;
+    let mut input = Input::new(body, Mode::Full)?;
+    let password = new_password(&mut input, Some(&existing.name), Some(&existing.email));
+    input.finish()?;
+    let Some(password) = password else {
+        return Err(ApiError::Internal);
+    };
+    let password_hash = passwords::hash(password).await?;
+    let txn = db.begin().await?;
+    let mut row = existing.into_active_model();
+    row.password_hash = Set(password_hash);
+    row.updated_at = Set(now());
+    let user = row.update(&txn).await?;
+    admin_sessions::end_all_for(&txn, user.id).await?;
+    outstanding_tokens::Entity::delete_many()
+        .filter(outstanding_tokens::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// What deleting a user removes with it, for the confirmation page.
+///
+/// # Errors
+/// Database errors.
+pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ApiResult<Vec<String>> {
+    let patients = user.find_related(patients::Entity).count(db).await?;
+    let mappings = mappings::Entity::find()
+        .inner_join(patients::Entity)
+        .filter(patients::Column::OwnerId.eq(user.id))
+        .count(db)
+        .await?;
+    let doctors = doctors::Entity::find()
+        .filter(doctors::Column::CreatedBy.eq(user.id))
+        .count(db)
+        .await?;
+    Ok(vec![
+        format!("{patients} patient(s) owned by this user"),
+        format!("{mappings} assignment(s) of those patients to doctors"),
+        "the account's tokens and console sessions".to_string(),
+        format!("{doctors} doctor record(s) created by this user are kept, without a creator"),
+    ])
+}
+
+/// Deletes the account and, by cascade, its patients and their mappings.
+///
+/// # Errors
+/// 404 when missing; 400 when an operator tries to delete themselves.
+pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ApiResult<Model> {
+    if actor.id == id {
+        return Err(ApiError::validation(
+            "non_field_errors",
+            "You cannot delete your own account.",
+        ));
+    }
+    let existing = find(db, id).await?;
+    existing.clone().delete(db).await?;
+    Ok(existing)
+}
