@@ -57,6 +57,13 @@ impl FieldErrors {
         }
     }
 
+    /// Each field with its messages, fields in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.0
+            .iter()
+            .map(|(field, messages)| (field.as_str(), messages.as_slice()))
+    }
+
     #[must_use]
     pub fn single(field: &str, message: impl Into<String>) -> Self {
         let mut errors = Self::new();

@@ -182,10 +182,19 @@ pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResul
 /// # Errors
 /// 400 naming every invalid field.
 pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ApiResult<Model> {
+    Ok(new_row(caller.id(), body)?.insert(db).await?)
+}
+
+/// A new patient of `owner_id` from a create body, validated and with its
+/// derived columns, not yet inserted (`create`, and batched demo data).
+///
+/// # Errors
+/// 400 naming every invalid field.
+pub fn new_row(owner_id: i32, body: &Value) -> ApiResult<ActiveModel> {
     let input = PatientInput::parse(body, Mode::Full, today())?;
     let timestamp = now();
     let mut row = ActiveModel {
-        owner_id: Set(caller.id()),
+        owner_id: Set(owner_id),
         email: Set(String::new()),
         phone: Set(String::new()),
         blood_group: Set(String::new()),
@@ -204,7 +213,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
         ..Default::default()
     };
     input.apply(&mut row);
-    Ok(row.insert(db).await?)
+    Ok(row)
 }
 
 /// `PUT` (`Mode::Full`: every required field) or `PATCH` (`Mode::Partial`).

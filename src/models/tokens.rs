@@ -240,6 +240,91 @@ pub async fn logout(
     Ok(())
 }
 
+/// Blacklists every refresh token of `user_id` that is still outstanding
+/// (not expired, not blacklisted): each of their sessions must sign in again.
+///
+/// # Errors
+/// Database errors.
+pub async fn blacklist_all_refresh<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<u64> {
+    let timestamp = now();
+    let statement = Query::insert()
+        .into_table(blacklisted_tokens::Entity)
+        .columns([
+            blacklisted_tokens::Column::TokenId,
+            blacklisted_tokens::Column::BlacklistedAt,
+        ])
+        .select_from(
+            Query::select()
+                .column(outstanding_tokens::Column::Id)
+                .expr(Expr::val(timestamp))
+                .from(outstanding_tokens::Entity)
+                .and_where(outstanding_tokens::Column::UserId.eq(user_id))
+                .and_where(outstanding_tokens::Column::ExpiresAt.gt(timestamp))
+                .and_where(
+                    outstanding_tokens::Column::Id.not_in_subquery(
+                        Query::select()
+                            .column(blacklisted_tokens::Column::TokenId)
+                            .from(blacklisted_tokens::Entity)
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        )
+        .map_err(|_| ApiError::Internal)?
+        .to_owned();
+    Ok(db.execute(&statement).await?.rows_affected())
+}
+
+/// What [`flush_expired`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flushed {
+    pub outstanding: u64,
+    pub blacklisted: u64,
+    pub revoked_access: u64,
+}
+
+/// simplejwt's `flushexpiredtokens`: deletes the refresh tokens that have
+/// expired (and their blacklist entries), and the revoked access-token ids
+/// whose tokens have expired: none of them can be presented any more.
+///
+/// # Errors
+/// Database errors.
+pub async fn flush_expired(db: &DatabaseConnection) -> ApiResult<Flushed> {
+    let timestamp = now();
+    let txn = db.begin().await?;
+    // The foreign key cascades these; deleted explicitly so the count is
+    // right and nothing depends on SQLite's `foreign_keys` pragma.
+    let blacklisted = blacklisted_tokens::Entity::delete_many()
+        .filter(
+            blacklisted_tokens::Column::TokenId.in_subquery(
+                Query::select()
+                    .column(outstanding_tokens::Column::Id)
+                    .from(outstanding_tokens::Entity)
+                    .and_where(outstanding_tokens::Column::ExpiresAt.lte(timestamp))
+                    .to_owned(),
+            ),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let outstanding = outstanding_tokens::Entity::delete_many()
+        .filter(outstanding_tokens::Column::ExpiresAt.lte(timestamp))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let revoked_access = revoked_access_tokens::Entity::delete_many()
+        .filter(revoked_access_tokens::Column::ExpiresAt.lte(timestamp))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(Flushed {
+        outstanding,
+        blacklisted,
+        revoked_access,
+    })
+}
+
 impl sea_orm::ActiveModelBehavior for outstanding_tokens::ActiveModel {}
 impl sea_orm::ActiveModelBehavior for blacklisted_tokens::ActiveModel {}
 impl sea_orm::ActiveModelBehavior for revoked_access_tokens::ActiveModel {}
