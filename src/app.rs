@@ -24,6 +24,7 @@ use crate::{
     models::{_entities, tokens::JwtKeys},
     query_counter::QueryCounter,
     settings::{Runtime, Settings},
+    tasks,
     throttle::Throttle,
 };
 
@@ -180,7 +181,11 @@ impl Hooks for App {
         Ok(())
     }
 
-    fn register_tasks(_tasks: &mut Tasks) {
+    fn register_tasks(tasks: &mut Tasks) {
+        tasks.register(tasks::create_superuser::CreateSuperuser);
+        tasks.register(tasks::change_password::ChangePassword);
+        tasks.register(tasks::flush_expired_tokens::FlushExpiredTokens);
+        tasks.register(tasks::seed_demo::SeedDemo);
         // tasks-inject (do not remove)
     }
 

@@ -3,3 +3,4 @@
 //! tests run in parallel on SQLite and on PostgreSQL alike.
 mod requests;
 mod support;
+mod tasks;
