@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use axum::Router as AxumRouter;
 use loco_rs::{
     app::{AppContext, Hooks, Initializer},
-    bgworker::Queue,
+    bgworker::{BackgroundWorker, Queue},
     boot::{create_app, shutdown_signal, BootResult, ServeParams, StartMode},
     config::Config,
     controller::{
@@ -26,6 +26,7 @@ use crate::{
     settings::{Runtime, Settings},
     tasks,
     throttle::Throttle,
+    workers::mail::MailWorker,
 };
 
 pub struct App;
@@ -166,6 +167,11 @@ impl Hooks for App {
         } else if ctx.environment == Environment::Production {
             tracing::warn!("throttling is OFF (THROTTLE_ENABLED=false): login, registration and the API are not rate limited");
         }
+        if ctx.environment == Environment::Production && ctx.mailer.is_none() {
+            tracing::warn!(
+                "no SMTP server (SMTP_HOST): e-mails will be recorded as failed, not sent"
+            );
+        }
         ctx.shared_store.insert(Runtime {
             jwt: Arc::new(jwt),
             allowed_hosts: Arc::new(settings.allowed_hosts()),
@@ -177,7 +183,8 @@ impl Hooks for App {
         Ok(ctx)
     }
 
-    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+    async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
+        queue.register(MailWorker::build(ctx)).await?;
         Ok(())
     }
 
@@ -190,6 +197,7 @@ impl Hooks for App {
     }
 
     async fn truncate(ctx: &AppContext) -> Result<()> {
+        truncate_table(&ctx.db, _entities::failed_emails::Entity).await?;
         truncate_table(&ctx.db, _entities::mappings::Entity).await?;
         truncate_table(&ctx.db, _entities::doctors::Entity).await?;
         truncate_table(&ctx.db, _entities::patients::Entity).await?;

@@ -4,3 +4,4 @@
 mod requests;
 mod support;
 mod tasks;
+mod workers;

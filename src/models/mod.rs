@@ -1,6 +1,7 @@
 pub mod _entities;
 pub mod caller;
 pub mod doctors;
+pub mod failed_emails;
 pub mod fields;
 pub mod listing;
 pub mod mappings;

@@ -4,6 +4,7 @@ pub mod prelude;
 
 pub mod blacklisted_tokens;
 pub mod doctors;
+pub mod failed_emails;
 pub mod mappings;
 pub mod outstanding_tokens;
 pub mod patients;
