@@ -7,7 +7,7 @@ use healthcare_backend::models::_entities::{failed_emails, users};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
-use super::smtp::{smtp_mailer, Refusing, Silent};
+use super::smtp::{smtp_mailer, FakeSmtp};
 use crate::support::{
     jobs::{deliveries, drain, queued_jobs, redis_queue_config, run_worker_until},
     patient_body, TestApp,
@@ -132,7 +132,7 @@ async fn no_email_for_a_user_deactivated_before_the_worker_ran() {
 
 #[tokio::test]
 async fn a_hanging_smtp_server_neither_fails_nor_slows_the_requests() {
-    let smtp = Silent::start().await;
+    let smtp = FakeSmtp::silent().await;
     let app = TestApp::spawn_configured(json!({}), |config| {
         config.mailer = Some(smtp_mailer(smtp.port));
     })
@@ -160,7 +160,7 @@ async fn a_hanging_smtp_server_neither_fails_nor_slows_the_requests() {
 
 #[tokio::test]
 async fn a_send_that_keeps_failing_is_retried_with_backoff_then_recorded() {
-    let smtp = Refusing::start().await;
+    let smtp = FakeSmtp::refusing().await;
     let app = TestApp::spawn().await;
     let user = app.register("Unlucky Recipient").await;
     let mut worker_ctx = app.ctx.clone();

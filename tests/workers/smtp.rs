@@ -1,5 +1,5 @@
-//! Fake SMTP servers on the loopback: one that refuses every session, one
-//! that accepts connections and never answers. Both count connections.
+//! Fake SMTP servers on the loopback that count their connections: one
+//! refuses every session, one accepts connections and never answers.
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
@@ -18,56 +18,39 @@ pub fn smtp_mailer(port: u16) -> Mailer {
     .expect("mailer config")
 }
 
-async fn listen() -> (TcpListener, u16) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    (listener, port)
-}
-
-/// Greets every connection with `554` (service unavailable) and closes it.
-pub struct Refusing {
+pub struct FakeSmtp {
     pub port: u16,
     count: Arc<AtomicUsize>,
 }
 
-impl Refusing {
-    pub async fn start() -> Self {
-        let (listener, port) = listen().await;
-        let count = Arc::new(AtomicUsize::new(0));
-        let seen = count.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                seen.fetch_add(1, Ordering::SeqCst);
-                let _ = socket
-                    .write_all(b"554 5.3.2 Service unavailable for tests\r\n")
-                    .await;
-                let _ = socket.shutdown().await;
-            }
-        });
-        Self { port, count }
+impl FakeSmtp {
+    /// Greets every connection with `554` (service unavailable) and closes it.
+    pub async fn refusing() -> Self {
+        Self::start(true).await
     }
 
-    pub fn connections(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+    /// Accepts connections and keeps them open without a word.
+    pub async fn silent() -> Self {
+        Self::start(false).await
     }
-}
 
-/// Accepts connections and keeps them open without a word.
-pub struct Silent {
-    pub port: u16,
-    count: Arc<AtomicUsize>,
-}
-
-impl Silent {
-    pub async fn start() -> Self {
-        let (listener, port) = listen().await;
+    async fn start(refuse: bool) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
         let count = Arc::new(AtomicUsize::new(0));
         let seen = count.clone();
         tokio::spawn(async move {
             let mut open = Vec::new();
-            while let Ok((socket, _)) = listener.accept().await {
+            while let Ok((mut socket, _)) = listener.accept().await {
                 seen.fetch_add(1, Ordering::SeqCst);
-                open.push(socket);
+                if refuse {
+                    let _ = socket
+                        .write_all(b"554 5.3.2 Service unavailable for tests\r\n")
+                        .await;
+                    let _ = socket.shutdown().await;
+                } else {
+                    open.push(socket);
+                }
             }
         });
         Self { port, count }
