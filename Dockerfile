@@ -33,4 +33,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${PORT}/api/health/live/" >/dev/null || exit 1
 # Migrations run on start (database.auto_migrate in config/production.yaml).
-CMD ["/app/healthcare_backend-cli", "start"]
+# The same process sends the queued e-mails (README: Background jobs).
+CMD ["/app/healthcare_backend-cli", "start", "--server-and-worker"]

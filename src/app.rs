@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use axum::Router as AxumRouter;
 use loco_rs::{
     app::{AppContext, Hooks, Initializer},
-    bgworker::Queue,
+    bgworker::{BackgroundWorker, Queue},
     boot::{create_app, shutdown_signal, BootResult, ServeParams, StartMode},
     config::Config,
     controller::{
@@ -24,7 +24,9 @@ use crate::{
     models::{_entities, tokens::JwtKeys},
     query_counter::QueryCounter,
     settings::{Runtime, Settings},
+    tasks,
     throttle::Throttle,
+    workers::mail::MailWorker,
 };
 
 pub struct App;
@@ -166,6 +168,11 @@ impl Hooks for App {
         } else if ctx.environment == Environment::Production {
             tracing::warn!("throttling is OFF (THROTTLE_ENABLED=false): login, registration and the API are not rate limited");
         }
+        if ctx.environment == Environment::Production && ctx.mailer.is_none() {
+            tracing::warn!(
+                "no SMTP server (SMTP_HOST): e-mails will be recorded as failed, not sent"
+            );
+        }
         ctx.shared_store.insert(Runtime {
             jwt: Arc::new(jwt),
             allowed_hosts: Arc::new(settings.allowed_hosts()),
@@ -177,15 +184,21 @@ impl Hooks for App {
         Ok(ctx)
     }
 
-    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+    async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
+        queue.register(MailWorker::build(ctx)).await?;
         Ok(())
     }
 
-    fn register_tasks(_tasks: &mut Tasks) {
+    fn register_tasks(tasks: &mut Tasks) {
+        tasks.register(tasks::create_superuser::CreateSuperuser);
+        tasks.register(tasks::change_password::ChangePassword);
+        tasks.register(tasks::flush_expired_tokens::FlushExpiredTokens);
+        tasks.register(tasks::seed_demo::SeedDemo);
         // tasks-inject (do not remove)
     }
 
     async fn truncate(ctx: &AppContext) -> Result<()> {
+        truncate_table(&ctx.db, _entities::failed_emails::Entity).await?;
         truncate_table(&ctx.db, _entities::mappings::Entity).await?;
         truncate_table(&ctx.db, _entities::doctors::Entity).await?;
         truncate_table(&ctx.db, _entities::patients::Entity).await?;

@@ -63,9 +63,11 @@ impl FieldErrors {
         self.0.get(field).map_or(&[], Vec::as_slice)
     }
 
-    /// Every field and its messages, in order.
+    /// Each field with its messages, fields in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.0
+            .iter()
+            .map(|(field, messages)| (field.as_str(), messages.as_slice()))
     }
 
     #[must_use]

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::{
     models::tokens::JwtKeys,
     throttle::{Throttle, ThrottleSettings},
+    workers::mail::MailSettings,
 };
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,6 +39,9 @@ pub struct Settings {
     /// Counts the SQL statements each app instance runs (tests only).
     #[serde(default)]
     pub count_queries: bool,
+    /// The account e-mails (see `crate::workers::mail`).
+    #[serde(default)]
+    pub mail: MailSettings,
 }
 
 fn default_debug() -> String {
@@ -154,6 +158,7 @@ mod tests {
             shutdown_grace_seconds: 10,
             throttle: ThrottleSettings::default(),
             count_queries: false,
+            mail: MailSettings::default(),
         }
     }
 

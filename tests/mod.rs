@@ -3,3 +3,5 @@
 //! tests run in parallel on SQLite and on PostgreSQL alike.
 mod requests;
 mod support;
+mod tasks;
+mod workers;

@@ -9,6 +9,7 @@ mod m20261126_000004_doctors;
 mod m20261126_000005_mappings;
 mod m20261126_000006_throttle_counters;
 mod m20261126_000007_admin_console;
+mod m20261201_000001_failed_emails;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_mappings::Migration),
             Box::new(m20261126_000006_throttle_counters::Migration),
             Box::new(m20261126_000007_admin_console::Migration),
+            Box::new(m20261201_000001_failed_emails::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -7,9 +7,22 @@ use migration::Migrator;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Loco's CLI returns a failed task or command as an `Err`; returned from
+/// `main`, Rust would exit 1 but print its `Debug` form
+/// (`Error: Message("...")`). The operator gets the plain message instead.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 // `loco_rs::Error` is the framework's error type; the CLI returns it as is.
 #[allow(clippy::result_large_err)]
-fn main() -> loco_rs::Result<()> {
+fn run() -> loco_rs::Result<()> {
     // The seed reads its settings from the environment or a `.env` file; the
     // file fills only what the environment does not already set.
     dotenvy::dotenv().ok();

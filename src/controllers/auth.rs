@@ -14,6 +14,7 @@ use crate::{
     settings::Runtime,
     throttle::Scope,
     views::{auth as views, envelope},
+    workers::mail::{self, MailJob},
 };
 
 /// The e-mail a login or registration is for, as a throttle key (it need
@@ -38,6 +39,7 @@ async fn register(
         .hit(Scope::RegisterAccount, &account_key(&body))
         .await?;
     let (user, pair) = users::register(&ctx.db, &runtime.jwt, &body).await?;
+    mail::enqueue(&ctx, MailJob::Welcome { user_id: user.id }).await;
     Ok(envelope::created(
         "User registered successfully.",
         views::registered(&user, pair),

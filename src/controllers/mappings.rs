@@ -9,6 +9,7 @@ use crate::{
         envelope,
         mappings::{MappingView, PatientDoctors},
     },
+    workers::mail::{self, MailJob},
 };
 
 async fn list(
@@ -33,6 +34,8 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let mapping = mappings::create(&ctx.db, &caller, &body).await?;
+    let mapping_id = mapping.mapping.id;
+    mail::enqueue(&ctx, MailJob::DoctorAssigned { mapping_id }).await;
     Ok(envelope::created(
         "Doctor assigned to patient successfully.",
         MappingView::from(mapping),

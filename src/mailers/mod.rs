@@ -1,1 +1,3 @@
-//! Mailers (the welcome and assignment e-mails arrive with the background jobs issue).
+//! Mailers: Tera templates rendered and delivered through Loco's mailer.
+//! Only the mail worker (`workers::mail`) calls them, never a request.
+pub mod account;

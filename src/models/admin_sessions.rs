@@ -103,4 +103,16 @@ pub async fn end_all_for<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> A
     Ok(())
 }
 
+/// Deletes the sessions that have expired (`flush_expired_tokens`).
+///
+/// # Errors
+/// Database errors.
+pub async fn flush_expired(db: &DatabaseConnection) -> ApiResult<u64> {
+    Ok(Entity::delete_many()
+        .filter(Column::ExpiresAt.lte(now()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 impl sea_orm::ActiveModelBehavior for ActiveModel {}

@@ -245,9 +245,26 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
         None,
     )
     .await?;
+    row_from(Some(caller.id()), input)
+        .insert(db)
+        .await
+        .map_err(unique_error)
+}
+
+/// A new doctor from a create body, validated and with its derived columns,
+/// not yet inserted; uniqueness is left to the database's constraints
+/// (batched demo data).
+///
+/// # Errors
+/// 400 naming every invalid field.
+pub fn new_row(created_by: Option<i32>, body: &Value) -> ApiResult<ActiveModel> {
+    Ok(row_from(created_by, DoctorInput::parse(body, Mode::Full)?))
+}
+
+fn row_from(created_by: Option<i32>, input: DoctorInput) -> ActiveModel {
     let timestamp = now();
     let mut row = ActiveModel {
-        created_by: Set(Some(caller.id())),
+        created_by: Set(created_by),
         phone: Set(String::new()),
         years_of_experience: Set(0),
         qualification: Set(String::new()),
@@ -264,7 +281,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
         ..Default::default()
     };
     input.apply(&mut row);
-    row.insert(db).await.map_err(unique_error)
+    row
 }
 
 /// # Errors

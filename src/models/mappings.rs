@@ -216,10 +216,26 @@ pub async fn create(
     if is_primary {
         demote_primary(&txn, patient.id).await?;
     }
+    let mapping = new_row(patient.id, doctor.id, is_primary, notes)
+        .insert(&txn)
+        .await
+        .map_err(unique_error)?;
+    txn.commit().await?;
+    Ok(MappingDetail {
+        mapping,
+        patient,
+        doctor,
+    })
+}
+
+/// A new assignment, not yet inserted (`create`, and batched demo data:
+/// at most one primary per patient is the caller's to ensure).
+#[must_use]
+pub fn new_row(patient_id: i32, doctor_id: i32, is_primary: bool, notes: String) -> ActiveModel {
     let timestamp = now();
-    let mapping = ActiveModel {
-        patient_id: Set(patient.id),
-        doctor_id: Set(doctor.id),
+    ActiveModel {
+        patient_id: Set(patient_id),
+        doctor_id: Set(doctor_id),
         is_primary: Set(is_primary),
         notes: Set(notes),
         version: Set(1),
@@ -227,15 +243,6 @@ pub async fn create(
         updated_at: Set(timestamp),
         ..Default::default()
     }
-    .insert(&txn)
-    .await
-    .map_err(unique_error)?;
-    txn.commit().await?;
-    Ok(MappingDetail {
-        mapping,
-        patient,
-        doctor,
-    })
 }
 
 /// `PATCH /api/mappings/detail/<id>/`: `is_primary` and `notes` only.

@@ -190,6 +190,15 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
 /// # Errors
 /// 400 naming every invalid field.
 pub async fn create_for(db: &DatabaseConnection, owner_id: i32, body: &Value) -> ApiResult<Model> {
+    Ok(new_row(owner_id, body)?.insert(db).await?)
+}
+
+/// A new patient of `owner_id` from a create body, validated and with its
+/// derived columns, not yet inserted (`create`, and batched demo data).
+///
+/// # Errors
+/// 400 naming every invalid field.
+pub fn new_row(owner_id: i32, body: &Value) -> ApiResult<ActiveModel> {
     let input = PatientInput::parse(body, Mode::Full, today())?;
     let timestamp = now();
     let mut row = ActiveModel {
@@ -212,7 +221,7 @@ pub async fn create_for(db: &DatabaseConnection, owner_id: i32, body: &Value) ->
         ..Default::default()
     };
     input.apply(&mut row);
-    Ok(row.insert(db).await?)
+    Ok(row)
 }
 
 /// `PUT` (`Mode::Full`: every required field) or `PATCH` (`Mode::Partial`).

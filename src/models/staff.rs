@@ -11,12 +11,12 @@ use sea_orm::{
 use serde_json::Value;
 
 use super::{
-    _entities::{doctors, mappings, outstanding_tokens, patients},
+    _entities::{doctors, mappings, patients},
     admin_sessions,
     fields::{Input, Mode, Text},
     listing::{self, fold, Page, PageRequest, QueryParams},
     now, passwords,
-    tokens::is_unique_violation,
+    tokens::{self, is_unique_violation},
     users::{ActiveModel, Column, Entity, Model},
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
@@ -236,10 +236,7 @@ pub async fn reset_password(db: &DatabaseConnection, id: i32, body: &Value) -> A
     row.updated_at = Set(now());
     let user = row.update(&txn).await?;
     admin_sessions::end_all_for(&txn, user.id).await?;
-    outstanding_tokens::Entity::delete_many()
-        .filter(outstanding_tokens::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
+    tokens::blacklist_all_refresh(&txn, user.id).await?;
     txn.commit().await?;
     Ok(user)
 }

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{
-    sea_query::{Expr, Query},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, SqlErr, TransactionTrait,
+    sea_query::{Expr, InsertStatement, Query},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +139,18 @@ pub async fn issue_pair<C: ConnectionTrait>(
 /// write lock at once, and the unique `token_id` lets exactly one of two
 /// concurrent spends of the same token succeed on PostgreSQL.
 async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
-    let statement = Query::insert()
+    let statement = blacklist_where(Condition::all().add(outstanding_tokens::Column::Jti.eq(jti)))?;
+    match db.execute(&statement).await {
+        Ok(result) => Ok(result.rows_affected() == 1),
+        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `INSERT INTO blacklisted_tokens (token_id, blacklisted_at) SELECT id, now
+/// FROM outstanding_tokens WHERE <condition>`.
+fn blacklist_where(condition: Condition) -> ApiResult<InsertStatement> {
+    Ok(Query::insert()
         .into_table(blacklisted_tokens::Entity)
         .columns([
             blacklisted_tokens::Column::TokenId,
@@ -150,16 +161,11 @@ async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
                 .column(outstanding_tokens::Column::Id)
                 .expr(Expr::val(now()))
                 .from(outstanding_tokens::Entity)
-                .and_where(outstanding_tokens::Column::Jti.eq(jti))
+                .cond_where(condition)
                 .to_owned(),
         )
         .map_err(|_| ApiError::Internal)?
-        .to_owned();
-    match db.execute(&statement).await {
-        Ok(result) => Ok(result.rows_affected() == 1),
-        Err(err) if is_unique_violation(&err) => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+        .to_owned())
 }
 
 #[must_use]
@@ -238,6 +244,78 @@ pub async fn logout(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Blacklists every refresh token of `user_id` that is still outstanding
+/// (not expired, not blacklisted): each of their sessions must sign in again.
+///
+/// # Errors
+/// Database errors.
+pub async fn blacklist_all_refresh<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<u64> {
+    let statement = blacklist_where(
+        Condition::all()
+            .add(outstanding_tokens::Column::UserId.eq(user_id))
+            .add(outstanding_tokens::Column::ExpiresAt.gt(now()))
+            .add(
+                outstanding_tokens::Column::Id.not_in_subquery(
+                    Query::select()
+                        .column(blacklisted_tokens::Column::TokenId)
+                        .from(blacklisted_tokens::Entity)
+                        .to_owned(),
+                ),
+            ),
+    )?;
+    Ok(db.execute(&statement).await?.rows_affected())
+}
+
+/// What [`flush_expired`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flushed {
+    pub outstanding: u64,
+    pub blacklisted: u64,
+    pub revoked_access: u64,
+}
+
+/// simplejwt's `flushexpiredtokens`: deletes the refresh tokens that have
+/// expired (and their blacklist entries), and the revoked access-token ids
+/// whose tokens have expired: none of them can be presented any more.
+///
+/// # Errors
+/// Database errors.
+pub async fn flush_expired(db: &DatabaseConnection) -> ApiResult<Flushed> {
+    let timestamp = now();
+    let txn = db.begin().await?;
+    // The foreign key cascades these; deleted explicitly so the count is
+    // right and nothing depends on SQLite's `foreign_keys` pragma.
+    let blacklisted = blacklisted_tokens::Entity::delete_many()
+        .filter(
+            blacklisted_tokens::Column::TokenId.in_subquery(
+                Query::select()
+                    .column(outstanding_tokens::Column::Id)
+                    .from(outstanding_tokens::Entity)
+                    .and_where(outstanding_tokens::Column::ExpiresAt.lte(timestamp))
+                    .to_owned(),
+            ),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let outstanding = outstanding_tokens::Entity::delete_many()
+        .filter(outstanding_tokens::Column::ExpiresAt.lte(timestamp))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let revoked_access = revoked_access_tokens::Entity::delete_many()
+        .filter(revoked_access_tokens::Column::ExpiresAt.lte(timestamp))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(Flushed {
+        outstanding,
+        blacklisted,
+        revoked_access,
+    })
 }
 
 impl sea_orm::ActiveModelBehavior for outstanding_tokens::ActiveModel {}

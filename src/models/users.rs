@@ -1,9 +1,9 @@
 //! Accounts: registration and login.
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub use super::_entities::users::{ActiveModel, Column, Entity, Model};
 use super::{
@@ -67,42 +67,131 @@ pub async fn register(
     keys: &JwtKeys,
     body: &Value,
 ) -> ApiResult<(Model, TokenPair)> {
-    let registration = Registration::parse(body)?;
+    let Registration {
+        name,
+        email,
+        password,
+    } = Registration::parse(body)?;
+    refuse_taken(db, &email).await?;
+    let password_hash = passwords::hash(password).await?;
+    let txn = db.begin().await?;
+    let user = insert(&txn, name, email, password_hash, Flags::default()).await?;
+    let pair = tokens::issue_pair(&txn, keys, user.id).await?;
+    txn.commit().await?;
+    Ok((user, pair))
+}
+
+/// An account's staff flags (Django's `is_staff`, `is_superuser`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub is_staff: bool,
+    pub is_superuser: bool,
+}
+
+async fn refuse_taken<C: ConnectionTrait>(db: &C, email: &str) -> ApiResult<()> {
     let taken = Entity::find()
-        .filter(Column::Email.eq(registration.email.as_str()))
+        .filter(Column::Email.eq(email))
         .one(db)
         .await?;
-    if taken.is_some() {
-        return Err(ApiError::validation("email", EMAIL_TAKEN));
+    match taken {
+        Some(_) => Err(ApiError::validation("email", EMAIL_TAKEN)),
+        None => Ok(()),
     }
-    let password_hash = passwords::hash(registration.password).await?;
-    let txn = db.begin().await?;
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    name: String,
+    email: String,
+    password_hash: String,
+    flags: Flags,
+) -> ApiResult<Model> {
     let timestamp = now();
     let inserted = ActiveModel {
-        name: Set(registration.name),
-        email: Set(registration.email),
+        name: Set(name),
+        email: Set(email),
         password_hash: Set(password_hash),
         is_active: Set(true),
-        is_staff: Set(false),
-        is_superuser: Set(false),
+        is_staff: Set(flags.is_staff),
+        is_superuser: Set(flags.is_superuser),
         created_at: Set(timestamp),
         updated_at: Set(timestamp),
         last_login: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await;
-    let user = match inserted {
-        Ok(user) => user,
+    match inserted {
+        Ok(user) => Ok(user),
         // Lost a race with a concurrent registration of the same address.
-        Err(err) if is_unique_violation(&err) => {
-            return Err(ApiError::validation("email", EMAIL_TAKEN))
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let pair = tokens::issue_pair(&txn, keys, user.id).await?;
+        Err(err) if is_unique_violation(&err) => Err(ApiError::validation("email", EMAIL_TAKEN)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Creates an account outside the API (operator tasks, demo data) under the
+/// rules of registration: the same field checks and messages, Django's
+/// password validators, a unique e-mail.
+///
+/// # Errors
+/// 400 naming each invalid field (`name`, `email`, `password`).
+pub async fn create_account<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    email: &str,
+    password: &str,
+    flags: Flags,
+) -> ApiResult<Model> {
+    let Registration {
+        name,
+        email,
+        password,
+    } = Registration::parse(&json!({
+        "name": name,
+        "email": email,
+        "password": password,
+        "confirm_password": password,
+    }))?;
+    refuse_taken(db, &email).await?;
+    let password_hash = passwords::hash(password).await?;
+    insert(db, name, email, password_hash, flags).await
+}
+
+/// Sets the password of the account with `email`, under Django's validators
+/// (compared with that user's name and e-mail), and blacklists the account's
+/// outstanding refresh tokens, so every session has to sign in again.
+///
+/// # Errors
+/// 400 under `email` for an unknown account, under `password` for each
+/// failed validator.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> ApiResult<Model> {
+    let user = Entity::find()
+        .filter(Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::validation("email", "No user with this email address."))?;
+    let mut errors = FieldErrors::new();
+    let attributes = [
+        ("name", user.name.as_str()),
+        ("email address", user.email.as_str()),
+    ];
+    for problem in passwords::problems(password, &attributes) {
+        errors.add("password", problem);
+    }
+    errors.into_result()?;
+    let password_hash = passwords::hash(password.to_string()).await?;
+    let txn = db.begin().await?;
+    let mut active = user.into_active_model();
+    active.password_hash = Set(password_hash);
+    active.updated_at = Set(now());
+    let user = active.update(&txn).await?;
+    tokens::blacklist_all_refresh(&txn, user.id).await?;
     txn.commit().await?;
-    Ok((user, pair))
+    Ok(user)
 }
 
 /// `POST /api/auth/login/`.

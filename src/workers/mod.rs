@@ -1,1 +1,3 @@
-//! Background workers (mail delivery arrives with the background jobs issue).
+//! Background workers, run by `cargo loco start --worker` (or
+//! `--server-and-worker`) from the job queue.
+pub mod mail;

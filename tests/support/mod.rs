@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 mod database;
+pub mod jobs;
 pub mod redact;
 
 use axum::{
@@ -15,6 +16,7 @@ use http_body_util::BodyExt;
 use loco_rs::{
     app::{AppContext, Hooks},
     boot::{create_app, StartMode},
+    config::Config,
     environment::Environment,
 };
 use migration::Migrator;
@@ -51,11 +53,18 @@ impl TestApp {
     /// Every app gets its own throttle key prefix, so shared counter stores
     /// (Redis) never mix two tests.
     pub async fn spawn_with(settings: Value) -> Self {
+        Self::spawn_configured(settings, |_| {}).await
+    }
+
+    /// As [`Self::spawn_with`], then `adjust` edits the rest of the config.
+    pub async fn spawn_configured(settings: Value, adjust: impl FnOnce(&mut Config)) -> Self {
         let database = TestDatabase::create().await;
         let mut config = App::load_config(&Environment::Test)
             .await
             .expect("test config loads");
         config.database.uri = database.url();
+        config.queue = Some(jobs::queue_config(&database.url()));
+        adjust(&mut config);
         let mut merged = config.settings.take().unwrap_or_else(|| json!({}));
         deep_merge(
             &mut merged,

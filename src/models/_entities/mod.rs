@@ -6,6 +6,7 @@ pub mod admin_log;
 pub mod admin_sessions;
 pub mod blacklisted_tokens;
 pub mod doctors;
+pub mod failed_emails;
 pub mod mappings;
 pub mod outstanding_tokens;
 pub mod patients;

@@ -2,6 +2,7 @@ pub use super::admin_log::Entity as AdminLog;
 pub use super::admin_sessions::Entity as AdminSessions;
 pub use super::blacklisted_tokens::Entity as BlacklistedTokens;
 pub use super::doctors::Entity as Doctors;
+pub use super::failed_emails::Entity as FailedEmails;
 pub use super::mappings::Entity as Mappings;
 pub use super::outstanding_tokens::Entity as OutstandingTokens;
 pub use super::patients::Entity as Patients;

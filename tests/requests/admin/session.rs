@@ -1,5 +1,7 @@
 //! Signing in and out: staff only, cookie flags, CSRF, throttling.
 use axum::http::{header, StatusCode};
+use healthcare_backend::models::{admin_sessions, users};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::json;
 
 use super::{account, csrf_of, html, location, set_cookie, sign_in_attempt, Console};
@@ -150,4 +152,26 @@ async fn console_sign_in_shares_the_api_login_throttle() {
         .await;
     assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(api.headers.contains_key(header::RETRY_AFTER));
+}
+
+#[tokio::test]
+async fn an_expired_session_opens_nothing_and_is_flushed() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let user = users::Entity::find_by_id(i32::try_from(staff.id).unwrap())
+        .one(&app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (token, session) = admin_sessions::start(&app.ctx.db, &user).await.unwrap();
+    let cookie = format!("hc_admin_session={token}");
+    let open = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(open.status, StatusCode::OK);
+
+    let mut expired = session.into_active_model();
+    expired.expires_at = Set(chrono::Utc::now().fixed_offset() - chrono::Duration::seconds(1));
+    expired.update(&app.ctx.db).await.unwrap();
+    let closed = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin_sessions::flush_expired(&app.ctx.db).await.unwrap(), 1);
 }

@@ -1,0 +1,1 @@
+A doctor was assigned to one of your patients

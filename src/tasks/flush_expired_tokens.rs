@@ -1,0 +1,38 @@
+//! `cargo loco task flush_expired_tokens`, like simplejwt's
+//! `flushexpiredtokens`; `config/scheduler.yaml` runs it daily.
+use loco_rs::prelude::*;
+
+use super::{only_args, refused};
+use crate::models::{admin_sessions, tokens};
+
+pub struct FlushExpiredTokens;
+
+#[async_trait]
+impl Task for FlushExpiredTokens {
+    fn task(&self) -> TaskInfo {
+        TaskInfo {
+            name: "flush_expired_tokens".to_string(),
+            detail: "Delete expired refresh tokens, their blacklist entries and expired revoked \
+                     access-token ids"
+                .to_string(),
+        }
+    }
+
+    async fn run(&self, ctx: &AppContext, vars: &task::Vars) -> Result<()> {
+        only_args(vars, &[])?;
+        let flushed = tokens::flush_expired(&ctx.db).await.map_err(refused)?;
+        let sessions = admin_sessions::flush_expired(&ctx.db)
+            .await
+            .map_err(refused)?;
+        println!(
+            "Flushed expired tokens: {} refresh token(s), {} blacklist entr{}, {} revoked \
+             access-token id(s), {} admin console session(s).",
+            flushed.outstanding,
+            flushed.blacklisted,
+            if flushed.blacklisted == 1 { "y" } else { "ies" },
+            flushed.revoked_access,
+            sessions
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+//! Background workers, run inside each test over its own queue.
+mod mail;
+mod smtp;
