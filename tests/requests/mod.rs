@@ -3,6 +3,7 @@ mod config;
 mod constraints;
 mod doctors;
 mod envelope;
+mod fuzzed;
 mod listing;
 mod mappings;
 mod patients;
