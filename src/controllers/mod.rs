@@ -1,5 +1,6 @@
 //! Thin HTTP handlers: extract, call the model, render a view.
 pub mod auth;
+pub mod docs;
 pub mod doctors;
 pub mod health;
 pub mod mappings;

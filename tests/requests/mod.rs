@@ -6,6 +6,7 @@ mod envelope;
 mod fuzzed;
 mod listing;
 mod mappings;
+mod openapi;
 mod patients;
 mod queries;
 mod throttle;
