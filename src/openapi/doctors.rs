@@ -40,7 +40,7 @@ fn write_schema(full: bool) -> Schema {
         .property("last_name", fields::text(100))
         .property("email", fields::email())
         .property("phone", fields::optional_text(20))
-        .property("specialization", fields::choice(&SPECIALIZATIONS))
+        .property("specialization", fields::specialization())
         .property("license_number", fields::text(50))
         .property("years_of_experience", fields::years_of_experience())
         .property("qualification", fields::optional_text(200))

@@ -3,9 +3,10 @@
 //! the fuzzer (`tests/fuzz`) sends values just inside and just outside each
 //! schema and fails on any disagreement. Choice lists come from the models.
 use utoipa::openapi::{
+    extensions::ExtensionsBuilder,
     path::{Parameter, ParameterBuilder, ParameterIn},
     schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type},
-    Required,
+    Ref, RefOr, Required,
 };
 
 use crate::models::{doctors, patients};
@@ -94,15 +95,12 @@ pub fn choice(choices: &[&str]) -> Schema {
     string().enum_values(Some(choices.to_vec())).build().into()
 }
 
-/// One of `choices`, blank or `null`.
+/// A blood group (or blank), or `null` for blank.
 #[must_use]
-pub fn optional_choice(choices: &[&str]) -> Schema {
-    let mut values: Vec<serde_json::Value> = choices.iter().map(|c| (*c).into()).collect();
-    values.push("".into());
-    values.push(serde_json::Value::Null);
-    ObjectBuilder::new()
-        .schema_type(types(&[Type::String, Type::Null]))
-        .enum_values(Some(values))
+pub fn optional_blood_group() -> Schema {
+    AnyOfBuilder::new()
+        .item(blood_group())
+        .item(ObjectBuilder::new().schema_type(Type::Null).build())
         .build()
         .into()
 }
@@ -191,22 +189,84 @@ pub fn fee_out() -> Schema {
         .into()
 }
 
+/// `A+` -> `A_POSITIVE`, `AB-` -> `AB_NEGATIVE`, blank -> `BLANK`.
+fn blood_group_names(groups: &[&str]) -> Vec<String> {
+    groups
+        .iter()
+        .map(
+            |group| match group.split_at(group.len().saturating_sub(1)) {
+                (letters, "+") => format!("{letters}_POSITIVE"),
+                (letters, "-") => format!("{letters}_NEGATIVE"),
+                _ => "BLANK".to_string(),
+            },
+        )
+        .collect()
+}
+
+/// The choice lists, as named components (`Gender`, `BloodGroup`,
+/// `Specialization`), so that clients get one type for each.
 #[must_use]
-pub fn gender() -> Schema {
-    choice(&patients::GENDERS)
+pub fn choice_schemas() -> Vec<(String, RefOr<Schema>)> {
+    let mut blood_groups = patients::BLOOD_GROUPS.to_vec();
+    blood_groups.push("");
+    let described = |schema: Schema, text: &str| -> RefOr<Schema> {
+        match schema {
+            Schema::Object(mut object) => {
+                object.description = Some(text.to_string());
+                Schema::Object(object).into()
+            }
+            other => other.into(),
+        }
+    };
+    vec![
+        (
+            "Gender".into(),
+            described(
+                choice(&patients::GENDERS),
+                "M (male), F (female), O (other), N (prefer not to say).",
+            ),
+        ),
+        (
+            "BloodGroup".into(),
+            described(
+                string()
+                    .enum_values(Some(blood_groups.clone()))
+                    // Names for generated clients: `A+` and `A-` would both
+                    // become `A` (openapi-python-client reads this extension).
+                    .extensions(Some(
+                        ExtensionsBuilder::new()
+                            .add("x-enum-varnames", blood_group_names(&blood_groups))
+                            .build(),
+                    ))
+                    .build()
+                    .into(),
+                "A blood group, or blank (unknown).",
+            ),
+        ),
+        (
+            "Specialization".into(),
+            described(
+                choice(&doctors::SPECIALIZATIONS),
+                "A doctor's specialization.",
+            ),
+        ),
+    ]
+}
+
+#[must_use]
+pub fn gender() -> Ref {
+    Ref::from_schema_name("Gender")
 }
 
 /// A blood group, or blank.
 #[must_use]
-pub fn blood_group() -> Schema {
-    let mut choices = patients::BLOOD_GROUPS.to_vec();
-    choices.push("");
-    choice(&choices)
+pub fn blood_group() -> Ref {
+    Ref::from_schema_name("BloodGroup")
 }
 
 #[must_use]
-pub fn specialization() -> Schema {
-    choice(&doctors::SPECIALIZATIONS)
+pub fn specialization() -> Ref {
+    Ref::from_schema_name("Specialization")
 }
 
 /// `success: true` of the success envelopes.

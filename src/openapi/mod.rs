@@ -370,6 +370,7 @@ fn build() -> OpenApi {
         components = components.response(name, response);
     }
     for (name, schema) in [
+        fields::choice_schemas(),
         meta::schemas(),
         auth::schemas(),
         patients::schemas(),

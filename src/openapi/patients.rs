@@ -7,7 +7,7 @@ use utoipa::{
 
 use super::{envelope, fields, list_envelope, Op};
 use crate::{
-    models::patients::{BLOOD_GROUPS, GENDERS, ORDERING},
+    models::patients::{GENDERS, ORDERING},
     views::patients::PatientView,
 };
 
@@ -44,8 +44,8 @@ fn write_schema(full: bool) -> Schema {
         .property("email", fields::optional_email())
         .property("phone", fields::optional_text(20))
         .property("date_of_birth", fields::date_of_birth())
-        .property("gender", fields::choice(&GENDERS))
-        .property("blood_group", fields::optional_choice(&BLOOD_GROUPS))
+        .property("gender", fields::gender())
+        .property("blood_group", fields::optional_blood_group())
         .property("allergies", fields::optional_text(LONG))
         .property("medical_history", fields::optional_text(LONG))
         .property("current_medications", fields::optional_text(LONG))

@@ -214,20 +214,29 @@ async fn choices_come_from_the_models() {
     let doc = document();
     let schemas = &doc["components"]["schemas"];
     let patient = &schemas["PatientWrite"]["properties"];
-    assert_eq!(patient["gender"]["enum"], json!(patients::GENDERS));
+    assert_eq!(schemas["Gender"]["enum"], json!(patients::GENDERS));
+    assert_eq!(patient["gender"]["$ref"], "#/components/schemas/Gender");
     let mut blood = json!(patients::BLOOD_GROUPS);
-    blood
-        .as_array_mut()
-        .expect("list")
-        .extend([json!(""), Value::Null]);
-    assert_eq!(patient["blood_group"]["enum"], blood);
-    let specializations = &schemas["DoctorWrite"]["properties"]["specialization"]["enum"];
+    blood.as_array_mut().expect("list").push(json!(""));
+    assert_eq!(schemas["BloodGroup"]["enum"], blood);
+    assert_eq!(
+        patient["blood_group"]["anyOf"][0]["$ref"],
+        "#/components/schemas/BloodGroup"
+    );
+    let specializations = &schemas["Specialization"]["enum"];
     assert_eq!(specializations, &json!(SPECIALIZATIONS));
     assert_eq!(specializations.as_array().map(Vec::len), Some(22));
-    assert_eq!(
-        schemas["DoctorView"]["properties"]["specialization"]["enum"],
-        json!(SPECIALIZATIONS)
-    );
+    for (schema, field) in [
+        ("DoctorWrite", "specialization"),
+        ("DoctorView", "specialization"),
+        ("DoctorBrief", "specialization"),
+        ("PatientView", "gender"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field]["$ref"].is_string(),
+            "{schema}.{field}"
+        );
+    }
     assert_eq!(
         schemas["PatientWrite"]["required"],
         json!(["first_name", "last_name", "date_of_birth", "gender"])
