@@ -1,5 +1,6 @@
 //! The envelopes every answer is wrapped in: success, list, empty, and the
 //! error envelope with one shared response per error status.
+use serde_json::json;
 use utoipa::openapi::{
     header::HeaderBuilder,
     schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type},
@@ -49,6 +50,11 @@ pub(super) fn error_envelope() -> Schema {
         .required("success")
         .required("message")
         .required("errors")
+        .examples([json!({
+            "success": false,
+            "message": "The request contains invalid data.",
+            "errors": { "email": ["Enter a valid email address."] }
+        })])
         .into()
 }
 
