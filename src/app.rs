@@ -65,6 +65,7 @@ impl Hooks for App {
             .add_route(controllers::doctors::routes())
             .add_route(controllers::mappings::routes())
             .add_route(controllers::admin::routes())
+            .add_route(controllers::docs::routes())
     }
 
     /// Unknown paths answer the 404 envelope.

@@ -8,6 +8,7 @@ pub mod initializers;
 pub mod mailers;
 pub mod middleware;
 pub mod models;
+pub mod openapi;
 pub mod query_counter;
 pub mod settings;
 pub mod tasks;

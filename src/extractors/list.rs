@@ -1,11 +1,12 @@
-use std::convert::Infallible;
-
 use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts},
 };
 
-use crate::models::listing::QueryParams;
+use crate::{
+    errors::{ApiError, FieldErrors},
+    models::{fields::NO_NUL, listing::QueryParams},
+};
 
 /// A list request: its query parameters, and the absolute URL of the list
 /// (canonical trailing slash) that `next`/`previous` links are built on.
@@ -15,9 +16,12 @@ pub struct ListQuery {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
-    type Rejection = Infallible;
+    type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+    /// # Errors
+    /// 400 naming a parameter whose value holds a NUL character (`%00`),
+    /// which no filter can match and PostgreSQL cannot take as text.
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let host = parts
             .headers
             .get(header::HOST)
@@ -36,8 +40,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
             .filter(|proto| *proto == "https")
             .unwrap_or("http");
         let path = parts.uri.path().trim_end_matches('/');
+        let params = QueryParams::parse(parts.uri.query());
+        let mut errors = FieldErrors::new();
+        for (name, value) in &params.0 {
+            if value.contains('\0') && !errors.contains(name) {
+                errors.add(name, NO_NUL);
+            }
+        }
+        errors.into_result()?;
         Ok(Self {
-            params: QueryParams::parse(parts.uri.query()),
+            params,
             base_url: format!("{scheme}://{host}{path}/"),
         })
     }

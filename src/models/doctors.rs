@@ -43,7 +43,7 @@ pub const SPECIALIZATIONS: [&str; 22] = [
 /// `DecimalField(max_digits=10, decimal_places=2)`.
 const FEE_MAX_DIGITS: usize = 10;
 
-const ORDERING: [(&str, Column); 7] = [
+pub const ORDERING: [(&str, Column); 7] = [
     ("id", Column::Id),
     ("first_name", Column::FirstName),
     ("last_name", Column::LastName),

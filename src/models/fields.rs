@@ -13,6 +13,9 @@ use crate::errors::{ApiError, FieldErrors};
 pub const REQUIRED: &str = "This field is required.";
 pub const NOT_NULL: &str = "This field may not be null.";
 pub const NOT_BLANK: &str = "This field may not be blank.";
+/// DRF's `ProhibitNullCharactersValidator`: PostgreSQL cannot store NUL in
+/// text, so it is refused as input rather than failing in the database.
+pub const NO_NUL: &str = "Null characters are not allowed.";
 
 /// Create (every required field present) or partial update (any subset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +126,10 @@ impl<'a> Input<'a> {
                 return None;
             }
         };
+        if text.contains('\0') {
+            self.errors.add(field, NO_NUL);
+            return None;
+        }
         if rule.required && text.is_empty() {
             self.errors.add(field, NOT_BLANK);
             return None;

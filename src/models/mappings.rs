@@ -20,7 +20,7 @@ use super::{
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
 
-const ORDERING: [(&str, Column); 2] = [("id", Column::Id), ("assigned_at", Column::AssignedAt)];
+pub const ORDERING: [(&str, Column); 2] = [("id", Column::Id), ("assigned_at", Column::AssignedAt)];
 const DUPLICATE: &str = "The fields patient, doctor must make a unique set.";
 
 /// A mapping with the patient and doctor it joins, as the API shows it.

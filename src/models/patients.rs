@@ -21,7 +21,7 @@ pub const BLOOD_GROUPS: [&str; 8] = ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+",
 const LONG_TEXT: usize = 10_000;
 
 /// Fields a list may be ordered by (`?ordering=-date_of_birth,last_name`).
-const ORDERING: [(&str, Column); 6] = [
+pub const ORDERING: [(&str, Column); 6] = [
     ("id", Column::Id),
     ("first_name", Column::FirstName),
     ("last_name", Column::LastName),

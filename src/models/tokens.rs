@@ -43,7 +43,8 @@ impl Claims {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An access token and a refresh token (JWT, HS256).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access: String,
     pub refresh: String,

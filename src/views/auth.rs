@@ -1,14 +1,17 @@
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::timestamp;
 use crate::models::{tokens::TokenPair, users};
 
 /// `GET /api/auth/me/` and the `user` of a registration.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserProfile {
     pub id: i32,
     pub name: String,
+    #[schema(format = Email)]
     pub email: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -24,10 +27,11 @@ impl From<&users::Model> for UserProfile {
 }
 
 /// The `user` of a login, as the seed shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserSummary {
     pub id: i32,
     pub name: String,
+    #[schema(format = Email)]
     pub email: String,
 }
 

@@ -1,9 +1,10 @@
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::timestamp;
 use crate::models::{mappings::MappingDetail, patients};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PatientBrief {
     pub id: i32,
     pub full_name: String,
@@ -18,15 +19,17 @@ impl From<&patients::Model> for PatientBrief {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DoctorBrief {
     pub id: i32,
     pub display_name: String,
+    #[schema(schema_with = crate::openapi::fields::specialization)]
     pub specialization: String,
     pub hospital_name: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A patient–doctor assignment as every mapping endpoint answers it.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MappingView {
     pub id: i32,
     pub patient: i32,
@@ -35,6 +38,7 @@ pub struct MappingView {
     pub doctor_detail: DoctorBrief,
     pub is_primary: bool,
     pub notes: String,
+    #[schema(format = DateTime)]
     pub assigned_at: String,
 }
 
@@ -64,11 +68,13 @@ impl From<MappingDetail> for MappingView {
 }
 
 /// `GET /api/mappings/<patient_id>/`, in the seed's shape.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PatientDoctors {
+    #[schema(schema_with = crate::openapi::fields::success_true)]
     pub success: bool,
     pub message: &'static str,
     pub patient: PatientBrief,
+    #[schema(minimum = 0)]
     pub count: usize,
     pub data: Vec<MappingView>,
 }

@@ -1,20 +1,29 @@
 use chrono::NaiveDate;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::timestamp;
 use crate::models::patients::Model;
 
-#[derive(Debug, Serialize)]
+/// A patient as every patient endpoint answers it.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PatientView {
     pub id: i32,
     pub first_name: String,
     pub last_name: String,
+    /// `"<first_name> <last_name>"`.
     pub full_name: String,
+    /// Blank or an e-mail address, as given.
     pub email: String,
     pub phone: String,
+    #[schema(format = Date, example = "1985-06-15")]
     pub date_of_birth: String,
+    /// Whole years today.
+    #[schema(minimum = 0)]
     pub age: i32,
+    #[schema(schema_with = crate::openapi::fields::gender)]
     pub gender: String,
+    #[schema(schema_with = crate::openapi::fields::blood_group)]
     pub blood_group: String,
     pub allergies: String,
     pub medical_history: String,
@@ -25,7 +34,9 @@ pub struct PatientView {
     pub city: String,
     pub state: String,
     pub country: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
