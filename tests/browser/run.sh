@@ -28,7 +28,7 @@ register() {
 }
 register "Cleo Clinician" "$USER_EMAIL" "$USER_PASSWORD"
 # The operator is made the way a deployment makes its first one.
-SUPERUSER_PASSWORD="$STAFF_PASSWORD" LOCO_ENV=production DATABASE_URL="$SERVER_PG/$SERVER_DB" \
+SUPERUSER_PASSWORD="$STAFF_PASSWORD" LOCO_ENV=production DEBUG=False DATABASE_URL="$SERVER_PG/$SERVER_DB" \
   SECRET_KEY=browser-test-task-only-0123456789abcdef ALLOWED_HOSTS=127.0.0.1 \
   "$BINARY" task create_superuser "email:$STAFF_EMAIL" "name:Sam Staff" </dev/null
 
