@@ -63,3 +63,27 @@ async fn a_nul_character_in_a_query_parameter_is_a_400() {
     let response = app.get("/api/patients/?search=%00").send().await;
     response.error_envelope(StatusCode::UNAUTHORIZED);
 }
+
+/// `?page=18446744073709551614` made an OFFSET beyond BIGINT once the page
+/// and its count became one query: PostgreSQL refused it, a 500. Such a page
+/// is past the end: empty, with the right count, on every list.
+#[tokio::test]
+async fn a_page_number_past_any_offset_is_an_empty_page_with_the_count() {
+    let app = TestApp::spawn().await;
+    let user = app.register("Page Tester").await;
+    let patient = app.create_patient(&user, json!({})).await;
+    let doctor = app.create_doctor(&user, json!({})).await;
+    app.assign(&user, &patient, &doctor, false).await;
+    for list in ["/api/patients/", "/api/doctors/", "/api/mappings/"] {
+        for page in ["18446744073709551614", "9223372036854775807"] {
+            let response = app
+                .get(&format!("{list}?page={page}&page_size=1"))
+                .token(&user)
+                .send()
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "{list} {}", response.body);
+            assert_eq!(response.body["count"], json!(1), "{list}");
+            assert_eq!(response.body["data"], json!([]), "{list}");
+        }
+    }
+}
