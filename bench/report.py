@@ -45,6 +45,7 @@ def main():
     w(f"- duration per scenario: {meta['duration']} s; load generator: oha {meta['oha']} "
       f"(on the same machine: it shares the 2 cores with the server and PostgreSQL)")
     w(f"- server: `{meta['binary']}`, DB_MAX_CONNECTIONS={meta['pool']}, "
+      f"PGSSLMODE={meta.get('sslmode', 'prefer')} (server and pgbench), "
       f"idle RSS after start: **{meta['idle_rss_kb'] / 1024:.1f} MB**, "
       f"after seeding: {meta['seeded_rss_kb'] / 1024:.1f} MB")
     w(f"- data: user 1 with {meta['seed']['one']} ; user 2 with {meta['seed']['two']}; "

@@ -11,6 +11,11 @@ DURATION=${BENCH_DURATION:-10}          # seconds per scenario
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
 PORT=${BENCH_PORT:-18731}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+# TLS between the server and a PostgreSQL on the same host buys nothing and
+# costs ~12 % of a request's CPU on both sides (bench/README.md). libpq
+# (pgbench, psql) and sqlx (the server) both read PGSSLMODE, so the ceiling
+# and the server are measured alike. BENCH_PGSSLMODE=prefer measures with TLS.
+export PGSSLMODE=${BENCH_PGSSLMODE:-disable}
 POOL=${DB_MAX_CONNECTIONS:-}             # empty: config/production.yaml's default
 BIN=${BENCH_BIN:-target/release/healthcare_backend-cli}
 OUT=${BENCH_OUT:-bench/results.md}
@@ -125,10 +130,10 @@ print(one["access"], two["access"], one["email"], one["password"], s["search_ter
 EOF
 )
 
-record "$(python3 -c 'import json,sys; print(json.dumps(dict(kind="meta", date=sys.argv[1], commit=sys.argv[2], cpus=int(sys.argv[3]), load_start=sys.argv[4], duration=int(sys.argv[5]), oha=sys.argv[6], binary=sys.argv[7], pool=sys.argv[8], idle_rss_kb=int(sys.argv[9]), seeded_rss_kb=int(sys.argv[10]), seed=dict(one=sys.argv[11].replace("_"," "), two=sys.argv[12].replace("_"," ")), search_term=sys.argv[13], search_matches=int(sys.argv[14]))))' \
+record "$(python3 -c 'import json,sys; print(json.dumps(dict(kind="meta", date=sys.argv[1], commit=sys.argv[2], cpus=int(sys.argv[3]), load_start=sys.argv[4], duration=int(sys.argv[5]), oha=sys.argv[6], binary=sys.argv[7], pool=sys.argv[8], idle_rss_kb=int(sys.argv[9]), seeded_rss_kb=int(sys.argv[10]), seed=dict(one=sys.argv[11].replace("_"," "), two=sys.argv[12].replace("_"," ")), search_term=sys.argv[13], search_matches=int(sys.argv[14]), sslmode=sys.argv[15])))' \
   "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo '+dirty')" \
   "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$DURATION" "$(oha --version | awk '{print $2}')" "$BIN" \
-  "${POOL:-default}" "$IDLE_RSS" "$SEEDED_RSS" "$SEED1" "$SEED2" "$SEARCH" "$TERM_N")"
+  "${POOL:-default}" "$IDLE_RSS" "$SEEDED_RSS" "$SEED1" "$SEED2" "$SEARCH" "$TERM_N" "$PGSSLMODE")"
 
 # --- scenarios ----------------------------------------------------------------
 OHA_COMMON=(--no-tui --output-format json -w)
