@@ -17,7 +17,7 @@ use super::{
     listing::{self, fold, Page, PageRequest, QueryParams},
     now, passwords,
     tokens::{self, is_unique_violation},
-    users::{ActiveModel, Column, Entity, Model},
+    users::{self, ActiveModel, Column, Entity, Model},
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
 
@@ -95,28 +95,6 @@ pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
         .ok_or_else(ApiError::not_found)
 }
 
-/// The validated password of a form (`password`, `confirm_password`), with
-/// the API's validators run against the account's name and e-mail.
-fn new_password(input: &mut Input<'_>, name: Option<&str>, email: Option<&str>) -> Option<String> {
-    let password = input.password("password");
-    let confirm = input.password("confirm_password");
-    if let Some(password) = &password {
-        let attributes: Vec<(&str, &str)> = [("name", name), ("email address", email)]
-            .into_iter()
-            .filter_map(|(label, value)| value.map(|v| (label, v)))
-            .collect();
-        for problem in passwords::problems(password, &attributes) {
-            input.error("password", problem);
-        }
-    }
-    if let (Some(password), Some(confirm)) = (&password, &confirm) {
-        if password != confirm {
-            input.error("confirm_password", "Passwords do not match.");
-        }
-    }
-    password
-}
-
 /// Reads the staff flags, refusing any change to them unless the actor is a
 /// superuser.
 fn flags(input: &mut Input<'_>, actor: &Model, current: Option<&Model>) -> (bool, bool, bool) {
@@ -141,7 +119,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> Api
     let email = input
         .email("email", Text::required(254))
         .map(|e| e.to_lowercase());
-    let password = new_password(&mut input, name.as_deref(), email.as_deref());
+    let password = users::new_password(&mut input, name.as_deref(), email.as_deref());
     let (is_active, is_staff, is_superuser) = flags(&mut input, actor, None);
     input.finish()?;
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
@@ -224,7 +202,7 @@ pub async fn update(
 pub async fn reset_password(db: &DatabaseConnection, id: i32, body: &Value) -> ApiResult<Model> {
     let existing = find(db, id).await?;
     let mut input = Input::new(body, Mode::Full)?;
-    let password = new_password(&mut input, Some(&existing.name), Some(&existing.email));
+    let password = users::new_password(&mut input, Some(&existing.name), Some(&existing.email));
     input.finish()?;
     let Some(password) = password else {
         return Err(ApiError::Internal);

@@ -15,6 +15,33 @@ use crate::errors::{ApiError, ApiResult, FieldErrors};
 
 const EMAIL_TAKEN: &str = "user with this email already exists.";
 
+/// Reads `password` and `confirm_password`: Django's validators, with the
+/// password compared with whichever of the account's name and e-mail are
+/// known, and the two must match (registration, the console's forms).
+pub fn new_password(
+    input: &mut Input<'_>,
+    name: Option<&str>,
+    email: Option<&str>,
+) -> Option<String> {
+    let password = input.password("password");
+    let confirm = input.password("confirm_password");
+    if let Some(password) = &password {
+        let attributes: Vec<(&str, &str)> = [("name", name), ("email address", email)]
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|v| (label, v)))
+            .collect();
+        for problem in passwords::problems(password, &attributes) {
+            input.error("password", problem);
+        }
+    }
+    if let (Some(password), Some(confirm)) = (&password, &confirm) {
+        if password != confirm {
+            input.error("confirm_password", "Passwords do not match.");
+        }
+    }
+    password
+}
+
 /// A validated `POST /api/auth/register/` body.
 struct Registration {
     name: String,
@@ -29,23 +56,7 @@ impl Registration {
         let email = input
             .email("email", Text::required(254))
             .map(|e| e.to_lowercase());
-        let password = input.password("password");
-        let confirm = input.password("confirm_password");
-        if let Some(password) = &password {
-            // Compared with whichever of the user's attributes are valid.
-            let attributes: Vec<(&str, &str)> = [("name", &name), ("email address", &email)]
-                .into_iter()
-                .filter_map(|(label, value)| value.as_deref().map(|v| (label, v)))
-                .collect();
-            for problem in passwords::problems(password, &attributes) {
-                input.error("password", problem);
-            }
-        }
-        if let (Some(password), Some(confirm)) = (&password, &confirm) {
-            if password != confirm {
-                input.error("confirm_password", "Passwords do not match.");
-            }
-        }
+        let password = new_password(&mut input, name.as_deref(), email.as_deref());
         input.finish()?;
         match (name, email, password) {
             (Some(name), Some(email), Some(password)) => Ok(Self {
