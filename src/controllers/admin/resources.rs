@@ -246,7 +246,8 @@ impl Resource {
                         "Specialization",
                         &doctors::SPECIALIZATIONS
                     ),
-                    tables::yes_no("is_available", "Available")
+                    tables::yes_no("is_available", "Available"),
+                    tables::text("city", "City"),
                 ],
                 |d: &doctors::Model| Row {
                     url: format!("/admin/doctors/{}/", d.id),
@@ -269,7 +270,11 @@ impl Resource {
                     col("Primary", None),
                     col("Assigned", Some("assigned_at"))
                 ],
-                vec![tables::yes_no("is_primary", "Primary")],
+                vec![
+                    tables::text("patient_id", "Patient id"),
+                    tables::text("doctor_id", "Doctor id"),
+                    tables::yes_no("is_primary", "Primary"),
+                ],
                 |m: &mappings::MappingDetail| Row {
                     url: format!("/admin/mappings/{}/", m.mapping.id),
                     cells: vec![

@@ -39,6 +39,16 @@ pub fn yes_no(name: &'static str, label: &'static str) -> Filter {
     }
 }
 
+/// A filter typed as text (a city, a record id).
+#[must_use]
+pub fn text(name: &'static str, label: &'static str) -> Filter {
+    Filter {
+        name,
+        label,
+        options: Vec::new(),
+    }
+}
+
 /// A filter over a fixed set of values.
 #[must_use]
 pub fn choices(name: &'static str, label: &'static str, values: &[&str]) -> Filter {
@@ -128,6 +138,7 @@ pub fn context<T>(list: ListPage<'_, T>) -> Value {
             json!({
                 "name": filter.name,
                 "label": filter.label,
+                "value": selected,
                 "options": filter.options.iter().map(|(value, label)| json!({
                     "value": value, "label": label, "selected": value == selected,
                 })).collect::<Vec<_>>(),

@@ -279,3 +279,31 @@ async fn doctors_and_mappings_use_the_api_rules() {
         list.body
     );
 }
+
+#[tokio::test]
+async fn list_filters_cover_the_api_filters_typed_as_text() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let owner = app.register("Olga Owner").await;
+    let patient = app.create_patient(&owner, json!({})).await;
+    let oslo = app
+        .create_doctor(&owner, json!({ "city": "Oslo", "last_name": "Nordmann" }))
+        .await;
+    let bergen = app
+        .create_doctor(&owner, json!({ "city": "Bergen", "last_name": "Vestland" }))
+        .await;
+    app.assign(&owner, &patient, &oslo, true).await;
+    app.assign(&owner, &patient, &bergen, false).await;
+    let console = Console::sign_in(&app, &staff).await;
+
+    let doctors = console.get("/admin/doctors/?city=oslo").await;
+    let page = html(&doctors);
+    assert!(page.contains("Nordmann") && !page.contains("Vestland"));
+    assert!(page.contains("name=\"city\" value=\"oslo\""));
+    let mappings = console
+        .get(&format!("/admin/mappings/?doctor_id={}", bergen["id"]))
+        .await;
+    let page = html(&mappings);
+    assert!(page.contains("Vestland") && !page.contains("Nordmann"));
+    assert!(page.contains("name=\"patient_id\""));
+}
