@@ -175,3 +175,40 @@ async fn an_expired_session_opens_nothing_and_is_flushed() {
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert_eq!(admin_sessions::flush_expired(&app.ctx.db).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn signing_in_returns_to_the_page_asked_for_and_only_inside_the_console() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let asked = app.get("/admin/patients/").send().await;
+    let login_url = location(&asked).to_string();
+    let page = app.get(&login_url).send().await;
+    assert!(html(&page).contains("action=\"/admin/login/?next=/admin/patients\""));
+    for (next, expected) in [
+        ("/admin/patients", "/admin/patients"),
+        ("https://evil.example/", "/admin/"),
+    ] {
+        let form = app.get(&format!("/admin/login/?next={next}")).send().await;
+        let csrf_cookie = set_cookie(&form, "hc_admin_csrf")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let response = app
+            .post(&format!("/admin/login/?next={next}"))
+            .header("cookie", &csrf_cookie)
+            .raw(
+                "application/x-www-form-urlencoded",
+                super::form(&[
+                    ("csrf_token", &csrf_of(&form)),
+                    ("email", &staff.email),
+                    ("password", crate::support::PASSWORD),
+                ]),
+            )
+            .send()
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), expected, "next={next}");
+    }
+}
