@@ -371,3 +371,26 @@ impl Resp {
         json!({ "status": self.status.as_u16(), "body": redact::redact(&self.body) })
     }
 }
+
+/// The `id`s of a list answer's `data`, in order.
+pub fn ids(resp: &Resp) -> Vec<Value> {
+    resp.body["data"]
+        .as_array()
+        .expect("data is a list")
+        .iter()
+        .map(|item| item["id"].clone())
+        .collect()
+}
+
+/// Asserts a 400 whose `errors` name exactly `fields`, each with messages.
+pub fn assert_invalid(resp: &Resp, fields: &[&str]) {
+    let errors = resp.error_envelope(StatusCode::BAD_REQUEST);
+    assert_eq!(resp.error_fields(), fields, "{}", resp.body);
+    for field in fields {
+        let messages = errors[field].as_array().expect("a list of messages");
+        assert!(!messages.is_empty(), "{}", resp.body);
+        assert!(messages
+            .iter()
+            .all(|m| m.as_str().is_some_and(|m| !m.is_empty())));
+    }
+}

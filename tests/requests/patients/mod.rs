@@ -4,7 +4,7 @@ use axum::http::{header, StatusCode};
 use chrono::{Days, Months, NaiveDate, Utc};
 use serde_json::{json, Value};
 
-use crate::support::{merge, patient_body, Resp, TestApp, User};
+use crate::support::{assert_invalid, ids, merge, patient_body, Resp, TestApp, User};
 
 const LIST: &str = "/api/patients/";
 
@@ -49,28 +49,6 @@ fn full_names(resp: &Resp) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn ids(resp: &Resp) -> Vec<Value> {
-    resp.body["data"]
-        .as_array()
-        .expect("data is a list")
-        .iter()
-        .map(|item| item["id"].clone())
-        .collect()
-}
-
-/// Asserts a 400 whose `errors` name exactly `fields`.
-fn assert_invalid(resp: &Resp, fields: &[&str]) {
-    let errors = resp.error_envelope(StatusCode::BAD_REQUEST);
-    assert_eq!(resp.error_fields(), fields, "{}", resp.body);
-    for field in fields {
-        let messages = errors[field].as_array().expect("a list of messages");
-        assert!(!messages.is_empty(), "{}", resp.body);
-        assert!(messages
-            .iter()
-            .all(|m| m.as_str().is_some_and(|m| !m.is_empty())));
-    }
 }
 
 mod access;
