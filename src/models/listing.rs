@@ -267,9 +267,10 @@ pub fn search_text(parts: &[&str]) -> String {
         .join(&SEARCH_SEPARATOR.to_string())
 }
 
-/// `column LIKE '%term%' ESCAPE '\'` with the term folded and its `%`, `_`
-/// and `\` matching themselves.
-pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {
+/// `LIKE '%term%' ESCAPE '\'` with the term folded and its `%`, `_` and `\`
+/// matching themselves.
+#[must_use]
+pub fn folded_pattern(term: &str) -> LikeExpr {
     let mut pattern = String::with_capacity(term.len() + 2);
     pattern.push('%');
     for ch in fold(term).chars() {
@@ -279,5 +280,10 @@ pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {
         pattern.push(ch);
     }
     pattern.push('%');
-    Expr::col(column).like(LikeExpr::new(pattern).escape('\\'))
+    LikeExpr::new(pattern).escape('\\')
+}
+
+/// `column LIKE '%term%'` over a stored, folded search column.
+pub fn contains_folded<C: ColumnTrait>(column: C, term: &str) -> SimpleExpr {
+    Expr::col(column).like(folded_pattern(term))
 }

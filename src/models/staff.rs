@@ -14,7 +14,7 @@ use super::{
     _entities::{doctors, mappings, patients},
     admin_sessions,
     fields::{Input, Mode, Text},
-    listing::{self, fold, Page, PageRequest, QueryParams},
+    listing::{self, Page, PageRequest, QueryParams},
     now, passwords,
     tokens::{self, is_unique_violation},
     users::{self, ActiveModel, Column, Entity, Model},
@@ -65,11 +65,11 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Pa
     if let Some(term) = params.get_nonempty("search") {
         // E-mails are stored lower-cased; names are lowered by the database
         // (ASCII only on SQLite, which is a development database).
-        let pattern = format!("%{}%", fold(term.trim()));
+        let pattern = listing::folded_pattern(term.trim());
         select = select.filter(
             Condition::any()
-                .add(Column::Email.like(pattern.as_str()))
-                .add(Expr::expr(Func::lower(Expr::col(Column::Name))).like(pattern.as_str())),
+                .add(Column::Email.like(pattern.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(Column::Name))).like(pattern)),
         );
     }
     for (name, column) in [

@@ -184,6 +184,11 @@ async fn lists_search_filter_sort_and_page_like_the_api() {
     let paged = html(&console.get("/admin/patients/?page_size=1").await).to_string();
     assert!(paged.contains("Page 1 of 2") && paged.contains("page=2"));
 
+    // `%` and `_` match themselves, as in the API's search.
+    let wildcard = html(&console.get("/admin/users/?search=%25").await).to_string();
+    assert!(wildcard.contains("0 users"), "{wildcard}");
+    let olga = html(&console.get("/admin/users/?search=OLGA").await).to_string();
+    assert!(olga.contains("1 users") && olga.contains("Olga Owner"));
     for resource in ["users", "doctors", "mappings"] {
         let page = console.get(&format!("/admin/{resource}/")).await;
         assert_eq!(page.status, StatusCode::OK, "{resource}");
