@@ -160,6 +160,10 @@ impl Hooks for App {
             &settings.secret_key,
             settings.jwt_access_token_lifetime_minutes,
             settings.jwt_refresh_token_lifetime_days,
+        )
+        .with_refresh_limits(
+            settings.jwt_refresh_absolute_days,
+            settings.jwt_refresh_reuse_grace_seconds,
         );
         let throttle = Throttle::new(&settings.throttle, &ctx.db)
             .await

@@ -19,6 +19,14 @@ pub struct Settings {
     pub jwt_access_token_lifetime_minutes: i64,
     /// `JWT_REFRESH_TOKEN_LIFETIME_DAYS`, default 7.
     pub jwt_refresh_token_lifetime_days: i64,
+    /// `JWT_REFRESH_ABSOLUTE_DAYS`, default 30: how long rotation can keep a
+    /// sign-in going.
+    #[serde(default = "default_refresh_absolute_days")]
+    pub jwt_refresh_absolute_days: i64,
+    /// `JWT_REFRESH_REUSE_GRACE_SECONDS`, default 10: a spent refresh token
+    /// presented again later than this revokes its sign-in.
+    #[serde(default = "default_refresh_reuse_grace_seconds")]
+    pub jwt_refresh_reuse_grace_seconds: i64,
     /// `DEBUG` (`True`/`False`, default `True` as in the seed). Production
     /// refuses to start with it on.
     #[serde(default = "default_debug")]
@@ -46,6 +54,14 @@ pub struct Settings {
 
 fn default_debug() -> String {
     "True".to_string()
+}
+
+fn default_refresh_absolute_days() -> i64 {
+    30
+}
+
+fn default_refresh_reuse_grace_seconds() -> i64 {
+    10
 }
 
 fn default_shutdown_grace_seconds() -> u64 {
@@ -152,6 +168,8 @@ mod tests {
             secret_key: key.to_string(),
             jwt_access_token_lifetime_minutes: 60,
             jwt_refresh_token_lifetime_days: 7,
+            jwt_refresh_absolute_days: 30,
+            jwt_refresh_reuse_grace_seconds: 10,
             debug: "False".to_string(),
             allowed_hosts: default_allowed_hosts(),
             cors_allowed_origins: default_cors_allowed_origins(),

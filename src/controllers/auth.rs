@@ -7,10 +7,7 @@ use loco_rs::prelude::*;
 use crate::{
     errors::ApiResult,
     extractors::{Auth, ClientIp, JsonBody},
-    models::{
-        tokens::{self, TokenType},
-        users,
-    },
+    models::{sessions, tokens::TokenType, users},
     settings::Runtime,
     throttle::Scope,
     views::{auth as views, envelope},
@@ -71,8 +68,48 @@ async fn logout(
 ) -> ApiResult<Response> {
     let runtime = Runtime::from_context(&ctx);
     let refresh = users::refresh_field(&body)?;
-    tokens::logout(&ctx.db, &runtime.jwt, &caller, &refresh).await?;
+    sessions::logout(&ctx.db, &runtime.jwt, &caller, &refresh).await?;
     Ok(envelope::done("Logout successful."))
+}
+
+/// The throttle of login, for what an access token can try: a password
+/// change guesses the old password, so it spends the same budget.
+async fn throttle_like_login(
+    runtime: &Runtime,
+    ip: &str,
+    caller: &crate::models::caller::Caller,
+) -> ApiResult<()> {
+    runtime.throttle.hit(Scope::LoginIp, ip).await?;
+    runtime
+        .throttle
+        .hit(Scope::LoginAccount, &caller.user.email)
+        .await
+}
+
+async fn logout_all(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    Auth(caller): Auth,
+) -> ApiResult<Response> {
+    let runtime = Runtime::from_context(&ctx);
+    throttle_like_login(&runtime, &ip, &caller).await?;
+    sessions::logout_all(&ctx.db, &caller).await?;
+    Ok(envelope::done("Logged out of every session."))
+}
+
+async fn change_password(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    Auth(caller): Auth,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let runtime = Runtime::from_context(&ctx);
+    throttle_like_login(&runtime, &ip, &caller).await?;
+    let pair = users::change_password(&ctx.db, &runtime.jwt, &caller, &body).await?;
+    Ok(envelope::ok(
+        "Password changed successfully.",
+        views::PasswordChanged { tokens: pair },
+    ))
 }
 
 async fn refresh(
@@ -89,7 +126,7 @@ async fn refresh(
             .hit(Scope::RefreshAccount, &claims.user_id.to_string())
             .await?;
     }
-    let pair = tokens::rotate(&ctx.db, &runtime.jwt, &refresh).await?;
+    let pair = sessions::rotate(&ctx.db, &runtime.jwt, &refresh).await?;
     Ok(envelope::ok("Token refreshed successfully.", pair))
 }
 
@@ -106,6 +143,8 @@ pub fn routes() -> Routes {
         .add("/register", post(register))
         .add("/login", post(login))
         .add("/logout", post(logout))
+        .add("/logout/all", post(logout_all))
+        .add("/password/change", post(change_password))
         .add("/token/refresh", post(refresh))
         .add("/me", get(me))
 }

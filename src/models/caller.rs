@@ -13,6 +13,7 @@ use sea_orm::{
 
 use super::{
     _entities::{revoked_access_tokens, users},
+    sessions,
     tokens::{JwtKeys, TokenType},
 };
 use crate::errors::{ApiError, ApiResult};
@@ -63,11 +64,12 @@ impl Caller {
     }
 
     /// Verifies a bearer access token and loads its user in one indexed
-    /// query that also refuses a revoked token.
+    /// query that also refuses a revoked token and a session that has ended
+    /// (see [`sessions`]).
     ///
     /// # Errors
-    /// 401 for a bad, expired, wrong-type or revoked token and for a user
-    /// who is gone or inactive.
+    /// 401 for a bad, expired, wrong-type or revoked token, an ended
+    /// session, and a user who is gone or inactive.
     pub async fn authenticate(
         db: &DatabaseConnection,
         keys: &JwtKeys,
@@ -83,11 +85,14 @@ impl Caller {
             .to_owned();
         let user = users::Entity::find_by_id(claims.user_id)
             .filter(Expr::exists(revoked).not())
+            .filter(Expr::exists(sessions::live_family(claims.sid)))
             .one(db)
             .await?
             .ok_or_else(|| {
                 ApiError::Unauthorized(
-                    "Token has been revoked or its user no longer exists.".to_string(),
+                    "Token has been revoked, its session has ended, or its user no longer \
+                     exists."
+                        .to_string(),
                 )
             })?;
         if !user.is_active {

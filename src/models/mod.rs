@@ -9,6 +9,7 @@ pub mod listing;
 pub mod mappings;
 pub mod passwords;
 pub mod patients;
+pub mod sessions;
 pub mod staff;
 pub mod tokens;
 pub mod users;

@@ -15,8 +15,8 @@ use super::{
     admin_sessions,
     fields::{Input, Mode, Text},
     listing::{self, Page, PageRequest, QueryParams},
-    now, passwords,
-    tokens::{self, is_unique_violation},
+    now, passwords, sessions,
+    tokens::is_unique_violation,
     users::{self, ActiveModel, Column, Entity, Model},
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
@@ -152,9 +152,9 @@ fn email_error(err: sea_orm::DbErr) -> ApiError {
     }
 }
 
-/// Edits name, e-mail and flags. Deactivating ends the account's console
-/// sessions; its API tokens stop working at once because every API request
-/// re-reads `is_active`.
+/// Edits name, e-mail and flags. Deactivating ends every session of the
+/// account (API and console), so reactivating it later revives none of
+/// them; taking away `is_staff` ends its console sessions.
 ///
 /// # Errors
 /// 404 when missing; 400 naming each invalid field.
@@ -187,15 +187,17 @@ pub async fn update(
     row.is_superuser = Set(is_superuser);
     row.updated_at = Set(now());
     let user = row.update(&txn).await.map_err(email_error)?;
-    if !user.is_active || !user.is_staff {
+    if !user.is_active {
+        sessions::end_all(&txn, user.id).await?;
+    } else if !user.is_staff {
         admin_sessions::end_all_for(&txn, user.id).await?;
     }
     txn.commit().await?;
     Ok(user)
 }
 
-/// Sets a new password (the API's validators) and signs the account out of
-/// the console and of every refresh token it holds.
+/// Sets a new password (the API's validators) and ends every session of the
+/// account (API and console).
 ///
 /// # Errors
 /// 404 when missing; 400 naming each invalid field.
@@ -213,8 +215,7 @@ pub async fn reset_password(db: &DatabaseConnection, id: i32, body: &Value) -> A
     row.password_hash = Set(password_hash);
     row.updated_at = Set(now());
     let user = row.update(&txn).await?;
-    admin_sessions::end_all_for(&txn, user.id).await?;
-    tokens::blacklist_all_refresh(&txn, user.id).await?;
+    sessions::end_all(&txn, user.id).await?;
     txn.commit().await?;
     Ok(user)
 }

@@ -11,8 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, users},
-    caller::Caller,
+    _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, token_families},
     now,
 };
 use crate::errors::{ApiError, ApiResult};
@@ -32,6 +31,10 @@ pub struct Claims {
     pub exp: i64,
     pub iat: i64,
     pub user_id: i32,
+    /// The token family (one sign-in) the token descends from. Tokens signed
+    /// before families existed have none and are refused: their holders
+    /// sign in once more.
+    pub sid: i32,
 }
 
 impl Claims {
@@ -57,6 +60,8 @@ pub struct JwtKeys {
     validation: Validation,
     access_lifetime: Duration,
     refresh_lifetime: Duration,
+    refresh_absolute: Duration,
+    reuse_grace: Duration,
 }
 
 impl JwtKeys {
@@ -73,23 +78,55 @@ impl JwtKeys {
             validation,
             access_lifetime: Duration::minutes(access_minutes),
             refresh_lifetime: Duration::days(refresh_days),
+            refresh_absolute: Duration::days(30),
+            reuse_grace: Duration::seconds(10),
         }
+    }
+
+    /// How long a sign-in's refresh chain may last in all
+    /// (`JWT_REFRESH_ABSOLUTE_DAYS`), and how long after rotation spent a
+    /// refresh token it may come back without ending its family
+    /// (`JWT_REFRESH_REUSE_GRACE_SECONDS`: a client that raced itself).
+    #[must_use]
+    pub fn with_refresh_limits(mut self, absolute_days: i64, reuse_grace_seconds: i64) -> Self {
+        self.refresh_absolute = Duration::days(absolute_days);
+        self.reuse_grace = Duration::seconds(reuse_grace_seconds);
+        self
+    }
+
+    /// When the refresh chain of a sign-in at `signed_in_at` ends.
+    #[must_use]
+    pub fn chain_ends(&self, signed_in_at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        signed_in_at + self.refresh_absolute
+    }
+
+    #[must_use]
+    pub fn reuse_grace(&self) -> Duration {
+        self.reuse_grace
     }
 
     /// # Errors
     /// Only if signing fails, which HS256 with a byte key does not.
-    pub fn encode(&self, user_id: i32, token_type: TokenType) -> ApiResult<(String, Claims)> {
-        let issued = Utc::now();
-        let lifetime = match token_type {
-            TokenType::Access => self.access_lifetime,
-            TokenType::Refresh => self.refresh_lifetime,
+    pub fn encode(
+        &self,
+        family: &token_families::Model,
+        token_type: TokenType,
+    ) -> ApiResult<(String, Claims)> {
+        let issued = Utc::now().fixed_offset();
+        let expires = match token_type {
+            TokenType::Access => issued + self.access_lifetime,
+            // A refresh token never outlives its sign-in's chain.
+            TokenType::Refresh => {
+                (issued + self.refresh_lifetime).min(self.chain_ends(family.signed_in_at))
+            }
         };
         let claims = Claims {
             token_type,
             jti: uuid::Uuid::new_v4().simple().to_string(),
-            exp: (issued + lifetime).timestamp(),
+            exp: expires.timestamp(),
             iat: issued.timestamp(),
-            user_id,
+            user_id: family.user_id,
+            sid: family.id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| ApiError::Internal)?;
@@ -106,23 +143,20 @@ impl JwtKeys {
     }
 }
 
-fn invalid_refresh() -> ApiError {
-    ApiError::Unauthorized("Token is invalid or expired.".to_string())
-}
-
-/// Signs a new access/refresh pair and registers the refresh token.
+/// Signs a new access/refresh pair of `family` and registers the refresh
+/// token.
 ///
 /// # Errors
 /// Database errors.
 pub async fn issue_pair<C: ConnectionTrait>(
     db: &C,
     keys: &JwtKeys,
-    user_id: i32,
+    family: &token_families::Model,
 ) -> ApiResult<TokenPair> {
-    let (access, _) = keys.encode(user_id, TokenType::Access)?;
-    let (refresh, claims) = keys.encode(user_id, TokenType::Refresh)?;
+    let (access, _) = keys.encode(family, TokenType::Access)?;
+    let (refresh, claims) = keys.encode(family, TokenType::Refresh)?;
     outstanding_tokens::ActiveModel {
-        user_id: Set(user_id),
+        user_id: Set(family.user_id),
         jti: Set(claims.jti.clone()),
         created_at: Set(now()),
         expires_at: Set(claims.expires_at()),
@@ -139,7 +173,7 @@ pub async fn issue_pair<C: ConnectionTrait>(
 /// The insert is the transaction's first statement, so it takes SQLite's
 /// write lock at once, and the unique `token_id` lets exactly one of two
 /// concurrent spends of the same token succeed on PostgreSQL.
-async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
+pub(super) async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
     let statement = blacklist_where(Condition::all().add(outstanding_tokens::Column::Jti.eq(jti)))?;
     match db.execute(&statement).await {
         Ok(result) => Ok(result.rows_affected() == 1),
@@ -172,79 +206,6 @@ fn blacklist_where(condition: Condition) -> ApiResult<InsertStatement> {
 #[must_use]
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
-/// `POST /api/auth/token/refresh/`: spends the refresh token and issues a new
-/// pair, all or nothing.
-///
-/// # Errors
-/// 401 for a token that is invalid, expired, spent, or whose user is gone or
-/// inactive.
-pub async fn rotate(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    refresh: &str,
-) -> ApiResult<TokenPair> {
-    let claims = keys
-        .decode(refresh, TokenType::Refresh)
-        .ok_or_else(invalid_refresh)?;
-    let txn = db.begin().await?;
-    if !spend(&txn, &claims.jti).await? {
-        txn.rollback().await?;
-        return Err(ApiError::Unauthorized("Token is blacklisted.".to_string()));
-    }
-    let active = users::Entity::find_by_id(claims.user_id)
-        .filter(users::Column::IsActive.eq(true))
-        .one(&txn)
-        .await?;
-    if active.is_none() {
-        txn.rollback().await?;
-        return Err(ApiError::Unauthorized(
-            "User not found or inactive.".to_string(),
-        ));
-    }
-    let pair = issue_pair(&txn, keys, claims.user_id).await?;
-    txn.commit().await?;
-    Ok(pair)
-}
-
-/// `POST /api/auth/logout/`: blacklists the caller's refresh token and
-/// revokes the access token the call was made with.
-///
-/// # Errors
-/// 400 under `refresh` for a token that is invalid, expired, spent or
-/// another user's.
-pub async fn logout(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    caller: &Caller,
-    refresh: &str,
-) -> ApiResult<()> {
-    let claims = keys
-        .decode(refresh, TokenType::Refresh)
-        .ok_or_else(|| ApiError::validation("refresh", "Token is invalid or expired."))?;
-    if claims.user_id != caller.user.id {
-        return Err(ApiError::validation(
-            "refresh",
-            "Token does not belong to the authenticated user.",
-        ));
-    }
-    let txn = db.begin().await?;
-    if !spend(&txn, &claims.jti).await? {
-        txn.rollback().await?;
-        return Err(ApiError::validation("refresh", "Token is blacklisted."));
-    }
-    revoked_access_tokens::ActiveModel {
-        user_id: Set(caller.user.id),
-        jti: Set(caller.access_jti.clone()),
-        revoked_at: Set(now()),
-        expires_at: Set(caller.access_expires_at),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Blacklists every refresh token of `user_id` that is still outstanding

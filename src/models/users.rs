@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 pub use super::_entities::users::{ActiveModel, Column, Entity, Model};
 use super::{
+    caller::Caller,
     fields::{Input, Mode, Text},
-    now, passwords,
+    now, passwords, sessions,
     tokens::{self, is_unique_violation, JwtKeys, TokenPair},
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
@@ -23,7 +24,18 @@ pub fn new_password(
     name: Option<&str>,
     email: Option<&str>,
 ) -> Option<String> {
-    let password = input.password("password");
+    new_password_under(input, "password", name, email)
+}
+
+/// [`new_password`] with the password under `field` (a password change
+/// names it `new_password`).
+pub fn new_password_under(
+    input: &mut Input<'_>,
+    field: &str,
+    name: Option<&str>,
+    email: Option<&str>,
+) -> Option<String> {
+    let password = input.password(field);
     let confirm = input.password("confirm_password");
     if let Some(password) = &password {
         let attributes: Vec<(&str, &str)> = [("name", name), ("email address", email)]
@@ -31,7 +43,7 @@ pub fn new_password(
             .filter_map(|(label, value)| value.map(|v| (label, v)))
             .collect();
         for problem in passwords::problems(password, &attributes) {
-            input.error("password", problem);
+            input.error(field, problem);
         }
     }
     if let (Some(password), Some(confirm)) = (&password, &confirm) {
@@ -87,7 +99,7 @@ pub async fn register(
     let password_hash = passwords::hash(password).await?;
     let txn = db.begin().await?;
     let user = insert(&txn, name, email, password_hash, Flags::default()).await?;
-    let pair = tokens::issue_pair(&txn, keys, user.id).await?;
+    let pair = sessions::sign_in(&txn, keys, user.id).await?;
     txn.commit().await?;
     Ok((user, pair))
 }
@@ -169,8 +181,8 @@ pub async fn create_account<C: ConnectionTrait>(
 }
 
 /// Sets the password of the account with `email`, under Django's validators
-/// (compared with that user's name and e-mail), and blacklists the account's
-/// outstanding refresh tokens, so every session has to sign in again.
+/// (compared with that user's name and e-mail), and ends every session of
+/// the account (the `change_password` task).
 ///
 /// # Errors
 /// 400 under `email` for an unknown account, under `password` for each
@@ -200,9 +212,55 @@ pub async fn set_password(
     active.password_hash = Set(password_hash);
     active.updated_at = Set(now());
     let user = active.update(&txn).await?;
-    tokens::blacklist_all_refresh(&txn, user.id).await?;
+    sessions::end_all(&txn, user.id).await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// `POST /api/auth/password/change/`: checks the old password, sets the new
+/// one (registration's validators), ends every session of the user and
+/// starts a new one, whose pair is returned.
+///
+/// # Errors
+/// 400 naming each invalid field; under `old_password` when it is wrong.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    caller: &Caller,
+    body: &Value,
+) -> ApiResult<TokenPair> {
+    let user = &caller.user;
+    let mut input = Input::new(body, Mode::Full)?;
+    let old = input.password("old_password");
+    let new = new_password_under(
+        &mut input,
+        "new_password",
+        Some(&user.name),
+        Some(&user.email),
+    );
+    input.finish()?;
+    let (Some(old), Some(new)) = (old, new) else {
+        return Err(ApiError::Internal);
+    };
+    if !passwords::verify(old, Some(user.password_hash.clone())).await? {
+        return Err(ApiError::validation(
+            "old_password",
+            "Your old password was entered incorrectly. Please enter it again.",
+        ));
+    }
+    let password_hash = passwords::hash(new).await?;
+    let txn = db.begin().await?;
+    let mut active = user.clone().into_active_model();
+    active.password_hash = Set(password_hash);
+    active.updated_at = Set(now());
+    active.update(&txn).await?;
+    // The new session begins at the cutoff itself: the one sign-in the
+    // cutoff does not end.
+    let cutoff = sessions::end_all(&txn, user.id).await?;
+    let family = sessions::start(&txn, user.id, cutoff).await?;
+    let pair = tokens::issue_pair(&txn, keys, &family).await?;
+    txn.commit().await?;
+    Ok(pair)
 }
 
 /// `POST /api/auth/login/`.
@@ -240,7 +298,7 @@ pub async fn login(
     let mut active = user.into_active_model();
     active.last_login = Set(Some(now()));
     let user = active.update(&txn).await?;
-    let pair = tokens::issue_pair(&txn, keys, user.id).await?;
+    let pair = sessions::sign_in(&txn, keys, user.id).await?;
     txn.commit().await?;
     Ok((user, pair))
 }

@@ -1,4 +1,5 @@
-//! `/api/auth/*`: registration, login, logout, token refresh, profile.
+//! `/api/auth/*`: registration, login, logout (one session or all), token
+//! refresh, password change, profile.
 use serde_json::json;
 use utoipa::{
     openapi::{path::HttpMethod, schema::ObjectBuilder, Ref, RefOr, Schema},
@@ -60,6 +61,33 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
                 .into(),
         ),
         ("RefreshRequest".into(), refresh.into()),
+        (
+            "PasswordChangeRequest".into(),
+            ObjectBuilder::new()
+                .property("old_password", fields::password())
+                .property("new_password", fields::password())
+                .property("confirm_password", fields::password())
+                .required("old_password")
+                .required("new_password")
+                .required("confirm_password")
+                .description(Some(
+                    "`new_password` is checked as at registration and must match \
+                     `confirm_password`; a wrong `old_password` is a 400 under \
+                     `errors.old_password`.",
+                ))
+                .build()
+                .into(),
+        ),
+        (
+            "PasswordChangedResponse".into(),
+            envelope(
+                ObjectBuilder::new()
+                    .property("tokens", Ref::from_schema_name("TokenPair"))
+                    .required("tokens")
+                    .build(),
+            )
+            .into(),
+        ),
         (UserProfile::name().into(), UserProfile::schema()),
         (UserSummary::name().into(), UserSummary::schema()),
         (TokenPair::name().into(), TokenPair::schema()),
@@ -128,9 +156,10 @@ pub fn operations() -> Vec<Op> {
             "Log out",
         )
         .describe(
-            "Blacklists the caller's own refresh token and revokes the access token the \
-                 call is made with. Another user's, an invalid or a spent refresh token is a \
-                 400 under `errors.refresh`, and nothing is revoked.",
+            "Blacklists the caller's own refresh token, ends its sign-in (every token of \
+             that session) and revokes the access token the call is made with. Another \
+             user's or an invalid refresh token is a 400 under `errors.refresh`; a spent \
+             (blacklisted) one is a 401. Either way nothing is revoked.",
         )
         .secured()
         .body(
@@ -144,14 +173,65 @@ pub fn operations() -> Vec<Op> {
         .ok(200, "Logged out (`data: null`).", "EmptyResponse"),
         Op::new(
             HttpMethod::Post,
+            "/api/auth/logout/all/",
+            "logoutAll",
+            "auth",
+            "Log out everywhere",
+        )
+        .describe(
+            "Ends every session of the caller: each access and refresh token issued before \
+             the call is refused from then on, on every instance, and the caller's console \
+             sessions end too. Throttled like login.",
+        )
+        .secured()
+        .ok(
+            200,
+            "Logged out everywhere (`data: null`).",
+            "EmptyResponse",
+        ),
+        Op::new(
+            HttpMethod::Post,
+            "/api/auth/password/change/",
+            "changePassword",
+            "auth",
+            "Change the password",
+        )
+        .describe(
+            "Checks `old_password`, sets `new_password` (registration's rules), ends every \
+             session of the caller and returns the token pair of a new one. Throttled like \
+             login.",
+        )
+        .secured()
+        .body(
+            "PasswordChangeRequest",
+            vec![(
+                "change",
+                "A new password",
+                json!({
+                    "old_password": "SecurePass123!",
+                    "new_password": "Another-Secure-Pass-456",
+                    "confirm_password": "Another-Secure-Pass-456"
+                }),
+            )],
+        )
+        .ok(
+            200,
+            "Changed; the new session's tokens.",
+            "PasswordChangedResponse",
+        ),
+        Op::new(
+            HttpMethod::Post,
             "/api/auth/token/refresh/",
             "refreshToken",
             "auth",
             "Rotate the token pair",
         )
         .describe(
-            "Returns a new access and refresh token and blacklists the refresh token given; \
-             a bad, expired or spent refresh token is a 401.",
+            "Returns a new access and refresh token of the same sign-in and blacklists the \
+             refresh token given; a bad, expired or spent refresh token is a 401, and so is \
+             one whose session has ended or is older than `JWT_REFRESH_ABSOLUTE_DAYS`. A \
+             spent token presented more than `JWT_REFRESH_REUSE_GRACE_SECONDS` after it was \
+             spent also ends its whole sign-in.",
         )
         .body(
             "RefreshRequest",

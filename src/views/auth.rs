@@ -35,6 +35,12 @@ pub struct UserSummary {
     pub email: String,
 }
 
+/// `POST /api/auth/password/change/`: the pair of the session that goes on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordChanged {
+    pub tokens: TokenPair,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Session<U: Serialize> {
     pub user: U,

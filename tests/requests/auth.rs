@@ -34,7 +34,11 @@ fn sign(claims: &Value, algorithm: Algorithm, secret: &str) -> String {
 
 fn access_claims(user: &User) -> Value {
     let now = chrono::Utc::now().timestamp();
-    json!({ "token_type": "access", "jti": "0123456789abcdef", "iat": now, "exp": now + 600, "user_id": user.id })
+    // The session (`sid`) of the user's sign-in, so that a well-signed
+    // token of these claims is accepted.
+    let sid = claims_of(&user.access)["sid"].clone();
+    json!({ "token_type": "access", "jti": "0123456789abcdef", "iat": now, "exp": now + 600,
+            "user_id": user.id, "sid": sid })
 }
 
 async fn assert_refused(app: &TestApp, token: &str) {

@@ -10,4 +10,5 @@ mod mappings;
 mod openapi;
 mod patients;
 mod queries;
+mod sessions;
 mod throttle;

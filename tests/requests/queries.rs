@@ -114,9 +114,10 @@ async fn every_endpoint_runs_a_fixed_number_of_queries() {
             .token(&user)
             .json(json!({ "notes": "n" }))
     );
+    // The user, last_login, the sign-in's token family, its refresh token.
     expect!(
         "POST /api/auth/login/",
-        3,
+        4,
         app.post("/api/auth/login/")
             .json(json!({ "email": user.email, "password": PASSWORD }))
     );

@@ -12,4 +12,5 @@ pub mod outstanding_tokens;
 pub mod patients;
 pub mod revoked_access_tokens;
 pub mod throttle_counters;
+pub mod token_families;
 pub mod users;

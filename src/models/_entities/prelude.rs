@@ -8,4 +8,5 @@ pub use super::outstanding_tokens::Entity as OutstandingTokens;
 pub use super::patients::Entity as Patients;
 pub use super::revoked_access_tokens::Entity as RevokedAccessTokens;
 pub use super::throttle_counters::Entity as ThrottleCounters;
+pub use super::token_families::Entity as TokenFamilies;
 pub use super::users::Entity as Users;

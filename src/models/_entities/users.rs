@@ -17,6 +17,7 @@ pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
     pub last_login: Option<DateTimeWithTimeZone>,
+    pub sessions_valid_after: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -25,6 +26,8 @@ pub enum Relation {
     Patients,
     #[sea_orm(has_many = "super::outstanding_tokens::Entity")]
     OutstandingTokens,
+    #[sea_orm(has_many = "super::token_families::Entity")]
+    TokenFamilies,
 }
 
 impl Related<super::patients::Entity> for Entity {
@@ -36,5 +39,11 @@ impl Related<super::patients::Entity> for Entity {
 impl Related<super::outstanding_tokens::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::OutstandingTokens.def()
+    }
+}
+
+impl Related<super::token_families::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::TokenFamilies.def()
     }
 }

@@ -1,0 +1,274 @@
+//! API sessions, and how they end. A sign-in starts a token family (RFC 9700
+//! §4.14): every access and refresh token it leads to names the family in
+//! its `sid` claim, and rotation keeps the family, so the sign-in time is
+//! carried forward. A session is over when
+//! - its family was revoked (logout, or a spent refresh token presented
+//!   again after the grace: someone else holds a copy),
+//! - it began before the user's cutoff (`users.sessions_valid_after`, moved
+//!   by a password change, a console reset, deactivation, "log out
+//!   everywhere"), or
+//! - for refresh, its chain reached `JWT_REFRESH_ABSOLUTE_DAYS`.
+//!
+//! Everything is in the database, so every instance ends the same sessions
+//! at once.
+use chrono::{DateTime, FixedOffset};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+
+pub use super::_entities::token_families::{ActiveModel, Column, Entity, Model};
+use super::{
+    _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, users},
+    admin_sessions,
+    caller::Caller,
+    now,
+    tokens::{self, Claims, JwtKeys, TokenPair, TokenType},
+};
+use crate::errors::{ApiError, ApiResult};
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::Unauthorized(message.to_string())
+}
+
+/// Starts the family of a sign-in at `signed_in_at`.
+///
+/// # Errors
+/// Database errors.
+pub async fn start<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    signed_in_at: DateTime<FixedOffset>,
+) -> ApiResult<Model> {
+    Ok(ActiveModel {
+        user_id: Set(user_id),
+        signed_in_at: Set(signed_in_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A sign-in: a new family and its first token pair.
+///
+/// # Errors
+/// Database errors.
+pub async fn sign_in<C: ConnectionTrait>(
+    db: &C,
+    keys: &JwtKeys,
+    user_id: i32,
+) -> ApiResult<TokenPair> {
+    let family = start(db, user_id, now()).await?;
+    tokens::issue_pair(db, keys, &family).await
+}
+
+/// Moves the user's cutoff to now: every token issued before it is refused,
+/// on every instance; the outstanding refresh tokens are blacklisted and the
+/// console sessions end too. Returns the cutoff.
+///
+/// # Errors
+/// Database errors.
+pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<DateTime<FixedOffset>> {
+    let cutoff = now();
+    users::Entity::update_many()
+        .col_expr(users::Column::SessionsValidAfter, Expr::val(cutoff).into())
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    tokens::blacklist_all_refresh(db, user_id).await?;
+    admin_sessions::end_all_for(db, user_id).await?;
+    Ok(cutoff)
+}
+
+/// Ends one family: its access tokens and its refresh chain.
+async fn revoke<C: ConnectionTrait>(db: &C, family_id: i32) -> ApiResult<()> {
+    Entity::update_many()
+        .col_expr(Column::RevokedAt, Expr::val(now()).into())
+        .filter(Column::Id.eq(family_id))
+        .filter(Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// `EXISTS` this subquery when the family `sid` of the user row being read
+/// is live: not revoked, and begun at or after the user's cutoff. Part of
+/// the one query that authenticates an access token.
+#[must_use]
+pub fn live_family(sid: i32) -> SelectStatement {
+    let cutoff = Expr::col((users::Entity, users::Column::SessionsValidAfter));
+    Query::select()
+        .expr(Expr::val(1))
+        .from(Entity)
+        .and_where(Column::Id.eq(sid))
+        .and_where(Expr::col((Entity, Column::UserId)).equals((users::Entity, users::Column::Id)))
+        .and_where(Column::RevokedAt.is_null())
+        .cond_where(
+            Condition::any()
+                .add(cutoff.clone().is_null())
+                .add(Expr::col((Entity, Column::SignedInAt)).gte(cutoff)),
+        )
+        .to_owned()
+}
+
+/// Whether a refresh of `family` (of `user`) may go on.
+fn check_refresh(keys: &JwtKeys, family: &Model, user: &users::Model) -> ApiResult<()> {
+    if !user.is_active {
+        return Err(unauthorized("User not found or inactive."));
+    }
+    let before_cutoff = user
+        .sessions_valid_after
+        .is_some_and(|cutoff| family.signed_in_at < cutoff);
+    if family.revoked_at.is_some() || before_cutoff {
+        return Err(unauthorized("Session has ended: sign in again."));
+    }
+    if now() >= keys.chain_ends(family.signed_in_at) {
+        return Err(unauthorized(
+            "Session has reached its maximum lifetime: sign in again.",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /api/auth/token/refresh/`: spends the refresh token and issues a new
+/// pair in the same family, all or nothing.
+///
+/// # Errors
+/// 401 for a token that is invalid, expired or spent, whose session has
+/// ended, or whose user is gone or inactive.
+pub async fn rotate(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    refresh: &str,
+) -> ApiResult<TokenPair> {
+    let claims = keys
+        .decode(refresh, TokenType::Refresh)
+        .ok_or_else(|| unauthorized("Token is invalid or expired."))?;
+    let txn = db.begin().await?;
+    if !tokens::spend(&txn, &claims.jti).await? {
+        txn.rollback().await?;
+        revoke_on_reuse(db, keys, &claims).await?;
+        return Err(unauthorized("Token is blacklisted."));
+    }
+    let found = Entity::find_by_id(claims.sid)
+        .find_also_related(users::Entity)
+        .one(&txn)
+        .await?;
+    let (family, user) = match found {
+        Some((family, Some(user))) if family.user_id == claims.user_id => (family, user),
+        _ => {
+            txn.rollback().await?;
+            return Err(unauthorized("User not found or inactive."));
+        }
+    };
+    if let Err(refusal) = check_refresh(keys, &family, &user) {
+        txn.rollback().await?;
+        return Err(refusal);
+    }
+    let pair = tokens::issue_pair(&txn, keys, &family).await?;
+    txn.commit().await?;
+    Ok(pair)
+}
+
+/// A refresh token that was spent more than the grace ago is back: a copy
+/// is in someone else's hands, so its whole family ends. Within the grace it
+/// is the owner's client racing itself, and nothing more happens.
+async fn revoke_on_reuse(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    claims: &Claims,
+) -> ApiResult<()> {
+    let spent_at: Option<DateTime<FixedOffset>> = blacklisted_tokens::Entity::find()
+        .select_only()
+        .column(blacklisted_tokens::Column::BlacklistedAt)
+        .inner_join(outstanding_tokens::Entity)
+        .filter(outstanding_tokens::Column::Jti.eq(claims.jti.as_str()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if spent_at.is_some_and(|spent_at| now() - spent_at > keys.reuse_grace()) {
+        revoke(db, claims.sid).await?;
+        tracing::warn!(
+            user_id = claims.user_id,
+            family = claims.sid,
+            "a spent refresh token was presented again: its sign-in is revoked"
+        );
+    }
+    Ok(())
+}
+
+/// `POST /api/auth/logout/`: blacklists the caller's refresh token, ends its
+/// sign-in, and revokes the access token the call was made with.
+///
+/// # Errors
+/// 400 under `refresh` for a token that is invalid, expired or another
+/// user's; 401 for one that is blacklisted (as everywhere).
+pub async fn logout(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    caller: &Caller,
+    refresh: &str,
+) -> ApiResult<()> {
+    let claims = keys
+        .decode(refresh, TokenType::Refresh)
+        .ok_or_else(|| ApiError::validation("refresh", "Token is invalid or expired."))?;
+    if claims.user_id != caller.id() {
+        return Err(ApiError::validation(
+            "refresh",
+            "Token does not belong to the authenticated user.",
+        ));
+    }
+    let txn = db.begin().await?;
+    if !tokens::spend(&txn, &claims.jti).await? {
+        txn.rollback().await?;
+        return Err(unauthorized("Token is blacklisted."));
+    }
+    revoke_access(&txn, caller).await?;
+    revoke(&txn, claims.sid).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Refuses the caller's access token from now on. Idempotent: two logouts
+/// racing with the same access token (and different refresh tokens) both
+/// succeed, where a plain insert would hit the unique `jti`.
+async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ApiResult<()> {
+    let mut insert = Query::insert();
+    insert
+        .into_table(revoked_access_tokens::Entity)
+        .columns([
+            revoked_access_tokens::Column::UserId,
+            revoked_access_tokens::Column::Jti,
+            revoked_access_tokens::Column::RevokedAt,
+            revoked_access_tokens::Column::ExpiresAt,
+        ])
+        .values([
+            caller.id().into(),
+            caller.access_jti.clone().into(),
+            now().into(),
+            caller.access_expires_at.into(),
+        ])
+        .map_err(|_| ApiError::Internal)?
+        .on_conflict(
+            OnConflict::column(revoked_access_tokens::Column::Jti)
+                .do_nothing()
+                .to_owned(),
+        );
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// `POST /api/auth/logout/all/`: ends every session of the caller.
+///
+/// # Errors
+/// Database errors.
+pub async fn logout_all(db: &DatabaseConnection, caller: &Caller) -> ApiResult<()> {
+    let txn = db.begin().await?;
+    end_all(&txn, caller.id()).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+impl sea_orm::ActiveModelBehavior for ActiveModel {}
