@@ -73,7 +73,7 @@ pub async fn sign_in<C: ConnectionTrait>(
 pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<DateTime<FixedOffset>> {
     let cutoff = now();
     users::Entity::update_many()
-        .col_expr(users::Column::SessionsValidAfter, Expr::val(cutoff).into())
+        .col_expr(users::Column::SessionsValidAfter, Expr::val(cutoff))
         .filter(users::Column::Id.eq(user_id))
         .exec(db)
         .await?;
@@ -85,7 +85,7 @@ pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<Date
 /// Ends one family: its access tokens and its refresh chain.
 async fn revoke<C: ConnectionTrait>(db: &C, family_id: i32) -> ApiResult<()> {
     Entity::update_many()
-        .col_expr(Column::RevokedAt, Expr::val(now()).into())
+        .col_expr(Column::RevokedAt, Expr::val(now()))
         .filter(Column::Id.eq(family_id))
         .filter(Column::RevokedAt.is_null())
         .exec(db)

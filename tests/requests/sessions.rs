@@ -255,10 +255,7 @@ async fn password_change_and_logout_all_are_throttled_like_login() {
 async fn age_sign_in(app: &TestApp, token: &str, days: i64) {
     let signed_in_at = (Utc::now() - Duration::days(days)).fixed_offset();
     token_families::Entity::update_many()
-        .col_expr(
-            token_families::Column::SignedInAt,
-            Expr::val(signed_in_at).into(),
-        )
+        .col_expr(token_families::Column::SignedInAt, Expr::val(signed_in_at))
         .filter(token_families::Column::Id.eq(family_of(token)))
         .exec(&app.ctx.db)
         .await
@@ -340,7 +337,7 @@ async fn age_spend(app: &TestApp, token: &str, seconds: i64) {
     let updated = blacklisted_tokens::Entity::update_many()
         .col_expr(
             blacklisted_tokens::Column::BlacklistedAt,
-            Expr::val(spent_at).into(),
+            Expr::val(spent_at),
         )
         .filter(blacklisted_tokens::Column::TokenId.eq(token_id))
         .exec(&app.ctx.db)
