@@ -260,6 +260,37 @@ async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ApiResult
     Ok(())
 }
 
+/// Deletes the families no token can use any more (`flush_expired_tokens`):
+/// revoked, begun before their user's cutoff, or older than every token they
+/// can have issued. A token naming a deleted family is refused, as it was.
+///
+/// # Errors
+/// Database errors.
+pub async fn flush_ended(db: &DatabaseConnection, keys: &JwtKeys) -> ApiResult<u64> {
+    let before_cutoff = Query::select()
+        .column((Entity, Column::Id))
+        .from(Entity)
+        .inner_join(
+            users::Entity,
+            Expr::col((users::Entity, users::Column::Id)).equals((Entity, Column::UserId)),
+        )
+        .and_where(Expr::col((Entity, Column::SignedInAt)).lt(Expr::col((
+            users::Entity,
+            users::Column::SessionsValidAfter,
+        ))))
+        .to_owned();
+    Ok(Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(Column::RevokedAt.is_not_null())
+                .add(Column::SignedInAt.lt(now() - keys.family_lifetime()))
+                .add(Column::Id.in_subquery(before_cutoff)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// `POST /api/auth/logout/all/`: ends every session of the caller.
 ///
 /// # Errors

@@ -105,6 +105,14 @@ impl JwtKeys {
         self.reuse_grace
     }
 
+    /// How long after its sign-in a token of a family can still be valid:
+    /// the chain's end, plus the lifetime of an access token issued just
+    /// before it.
+    #[must_use]
+    pub fn family_lifetime(&self) -> Duration {
+        self.refresh_absolute + self.access_lifetime
+    }
+
     /// # Errors
     /// Only if signing fails, which HS256 with a byte key does not.
     pub fn encode(

@@ -1,7 +1,7 @@
 //! `flush_expired_tokens`: expired registry entries go, live ones stay.
 use chrono::{Duration, Utc};
 use healthcare_backend::models::_entities::{
-    blacklisted_tokens, outstanding_tokens, revoked_access_tokens,
+    blacklisted_tokens, outstanding_tokens, revoked_access_tokens, token_families,
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -111,8 +111,64 @@ async fn flush_prints_its_counts_and_takes_no_arguments() {
     assert!(
         flushed.stdout.contains(
             "Flushed expired tokens: 0 refresh token(s), 0 blacklist entries, 0 revoked \
-             access-token id(s), 0 admin console session(s)."
+             access-token id(s), 0 ended sign-in(s), 0 admin console session(s)."
         ),
         "{flushed:?}"
     );
+}
+
+async fn family(app: &TestApp, user_id: i32, age: Duration, revoked: bool) -> i32 {
+    let signed_in_at = Utc::now().fixed_offset() - age;
+    token_families::ActiveModel {
+        user_id: Set(user_id),
+        signed_in_at: Set(signed_in_at),
+        revoked_at: Set(revoked.then_some(signed_in_at)),
+        ..Default::default()
+    }
+    .insert(&app.ctx.db)
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn flush_removes_the_sign_ins_no_token_can_use() {
+    let app = TestApp::spawn().await;
+    let user = app.register("Fiona Families").await;
+    let id = i32::try_from(user.id).unwrap();
+    // Past the 30-day chain plus an access token's hour.
+    let too_old = family(&app, id, Duration::days(30) + Duration::minutes(61), false).await;
+    // Within it: an access token issued at the chain's end may still be valid.
+    let near_end = family(&app, id, Duration::days(30) + Duration::minutes(10), false).await;
+    let revoked = family(&app, id, Duration::minutes(5), true).await;
+    let db = &app.ctx.db;
+
+    run(&app, "flush_expired_tokens", &[])
+        .await
+        .expect("flushed");
+    let left: Vec<i32> = token_families::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|family| family.id)
+        .collect();
+    assert!(
+        !left.contains(&too_old) && !left.contains(&revoked),
+        "{left:?}"
+    );
+    assert!(left.contains(&near_end), "{left:?}");
+    // The registration's own sign-in stays, and works.
+    assert_eq!(left.len(), 2, "{left:?}");
+    let me = app.get("/api/auth/me/").bearer(&user.access).send().await;
+    assert_eq!(me.status, axum::http::StatusCode::OK);
+
+    // After a cutoff every earlier sign-in goes.
+    healthcare_backend::models::users::set_password(db, &user.email, "Another-Secure-Pass-456")
+        .await
+        .unwrap();
+    run(&app, "flush_expired_tokens", &[])
+        .await
+        .expect("flushed");
+    assert_eq!(token_families::Entity::find().count(db).await.unwrap(), 0);
 }
