@@ -9,14 +9,14 @@ use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{
-    error_page, form_pairs, locate, not_found, record,
+    error_page, form_pairs, locate, not_found, record, refusal,
     resources::{Resource, Shown},
-    Logged, StaffSession,
+    Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::{ApiError, FieldErrors},
     extractors::ClientIp,
-    models::{caller::Caller, listing::QueryParams},
+    models::{caller::Caller, listing::QueryParams, staff, users},
     views::admin::{self as views, forms, Chrome},
 };
 
@@ -45,6 +45,12 @@ pub async fn list(
     }
 }
 
+/// The refusal of a page that leads only to an action the operator may not
+/// take on this record (`Shown::locked`).
+pub(super) fn locked() -> ApiError {
+    ApiError::Forbidden(staff::NEEDS_SUPERUSER.to_string())
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -52,10 +58,14 @@ fn capitalized(text: &str) -> String {
     })
 }
 
-/// The record form, with `values` and `errors` beside their fields.
+/// The record form, with `values` and `errors` beside their fields. A
+/// record the operator may not act on (`Shown::locked`) is shown read-only,
+/// with no way on to its password or delete pages; the staff flags are
+/// read-only to anyone but a superuser.
 fn form_page(
     status: StatusCode,
     chrome: &Chrome,
+    actor: &users::Model,
     resource: Resource,
     record: Option<&Shown>,
     values: &Value,
@@ -64,11 +74,12 @@ fn form_page(
     let (singular, _) = resource.names();
     let fields = resource.fields(record.is_none());
     let base = format!("/admin/{}/", resource.path());
+    let locked = record.is_some_and(|shown| shown.locked);
     let (title, action, delete_url, mut extra_links) = match record {
         Some(shown) => (
             format!("Change {singular} “{}”", shown.repr),
             format!("{base}{}/", shown.id),
-            Some(format!("{base}{}/delete/", shown.id)),
+            (!locked).then(|| format!("{base}{}/delete/", shown.id)),
             Vec::new(),
         ),
         None => (
@@ -78,14 +89,19 @@ fn form_page(
             Vec::new(),
         ),
     };
-    if let (Resource::Users, Some(shown)) = (resource, record) {
+    if let (Resource::Users, Some(shown), false) = (resource, record, locked) {
         extra_links.push(json!({ "url": format!("/admin/users/{}/password/", shown.id), "label": "Reset password" }));
     }
+    let mut field_views = forms::views(&fields, values, errors);
+    for field in &mut field_views {
+        let flag = matches!(field.name, "is_staff" | "is_superuser");
+        field.readonly = locked || (resource == Resource::Users && flag && !actor.is_superuser);
+    }
     let data = json!({
-        "fields": forms::views(&fields, values, errors),
+        "fields": field_views,
         "non_field_errors": forms::other_errors(&fields, errors),
         "action_url": action, "delete_url": delete_url, "list_url": base,
-        "extra_links": extra_links,
+        "extra_links": extra_links, "locked": locked.then_some(staff::NEEDS_SUPERUSER),
     });
     views::page(status, "form.html", &title, chrome, data)
 }
@@ -98,6 +114,7 @@ pub async fn add_form(session: StaffSession, Path(resource): Path<String>) -> Re
             form_page(
                 StatusCode::OK,
                 &chrome,
+                &session.user,
                 resource,
                 None,
                 &defaults,
@@ -152,6 +169,7 @@ pub async fn add(
         Err(ApiError::Validation(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
+            &session.user,
             resource,
             None,
             &json,
@@ -180,6 +198,7 @@ pub async fn change_form(
         Ok(shown) => form_page(
             StatusCode::OK,
             &chrome,
+            &session.user,
             resource,
             Some(&shown),
             &shown.json,
@@ -263,11 +282,25 @@ pub async fn change(
         Err(ApiError::Validation(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
+            &session.user,
             resource,
             Some(&before),
             &json,
             &errors,
         ),
+        Err(err @ ApiError::Forbidden(_)) => {
+            let action = if resource == Resource::Users {
+                user_action(&before.json, &json)
+            } else {
+                "change"
+            };
+            let attempt = Attempt {
+                action,
+                resource,
+                shown: &before,
+            };
+            refusal(&ctx, &session, &ip, attempt, &err).await
+        }
         Err(err) => error_page(&chrome, &err),
     }
 }
@@ -309,6 +342,7 @@ pub async fn delete_form(
     };
     let caller = Caller::staff(session.user.clone());
     match resource.find(&ctx.db, &caller, id).await {
+        Ok(shown) if shown.locked => error_page(&chrome, &locked()),
         Ok(shown) => delete_page(&ctx, &chrome, resource, &shown, &FieldErrors::new()).await,
         Err(err) => error_page(&chrome, &err),
     }
@@ -356,6 +390,14 @@ pub async fn delete(
         }
         Err(ApiError::Validation(errors)) => {
             delete_page(&ctx, &chrome, resource, &shown, &errors).await
+        }
+        Err(err @ ApiError::Forbidden(_)) => {
+            let attempt = Attempt {
+                action: "delete",
+                resource,
+                shown: &shown,
+            };
+            refusal(&ctx, &session, &ip, attempt, &err).await
         }
         Err(err) => error_page(&chrome, &err),
     }

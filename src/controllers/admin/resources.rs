@@ -39,6 +39,19 @@ pub struct Shown {
     pub id: i32,
     pub repr: String,
     pub json: Value,
+    /// The operator may look but not act on it (`staff::may_manage`).
+    pub locked: bool,
+}
+
+impl Shown {
+    fn new(id: i32, repr: String, json: Value) -> Self {
+        Self {
+            id,
+            repr,
+            json,
+            locked: false,
+        }
+    }
 }
 
 fn user_json(user: &users::Model) -> Value {
@@ -51,28 +64,22 @@ fn user_json(user: &users::Model) -> Value {
 }
 
 fn show_user(user: &users::Model) -> Shown {
-    Shown {
-        id: user.id,
-        repr: user.email.clone(),
-        json: user_json(user),
-    }
+    Shown::new(user.id, user.email.clone(), user_json(user))
 }
 
 fn show_patient(patient: patients::Model) -> Shown {
-    Shown {
-        id: patient.id,
-        repr: patient.full_name(),
-        json: serde_json::to_value(PatientView::new(patient, patients::today()))
-            .unwrap_or_default(),
-    }
+    let (id, repr) = (patient.id, patient.full_name());
+    let view = PatientView::new(patient, patients::today());
+    Shown::new(id, repr, serde_json::to_value(view).unwrap_or_default())
 }
 
 fn show_doctor(doctor: doctors::Model) -> Shown {
-    Shown {
-        id: doctor.id,
-        repr: doctor.display_name(),
-        json: serde_json::to_value(DoctorView::from(doctor)).unwrap_or_default(),
-    }
+    let (id, repr) = (doctor.id, doctor.display_name());
+    Shown::new(
+        id,
+        repr,
+        serde_json::to_value(DoctorView::from(doctor)).unwrap_or_default(),
+    )
 }
 
 fn show_mapping(detail: mappings::MappingDetail) -> Shown {
@@ -81,11 +88,12 @@ fn show_mapping(detail: mappings::MappingDetail) -> Shown {
         detail.patient.full_name(),
         detail.doctor.display_name()
     );
-    Shown {
-        id: detail.mapping.id,
+    let id = detail.mapping.id;
+    Shown::new(
+        id,
         repr,
-        json: serde_json::to_value(MappingView::from(detail)).unwrap_or_default(),
-    }
+        serde_json::to_value(MappingView::from(detail)).unwrap_or_default(),
+    )
 }
 
 fn flag(value: bool) -> String {
@@ -293,7 +301,13 @@ impl Resource {
     /// 404 when there is no such record.
     pub async fn find(self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Shown> {
         Ok(match self {
-            Self::Users => show_user(&staff::find(db, id).await?),
+            Self::Users => {
+                let user = staff::find(db, id).await?;
+                Shown {
+                    locked: !staff::may_manage(&caller.user, &user),
+                    ..show_user(&user)
+                }
+            }
             Self::Patients => show_patient(patients::find(db, caller, id).await?),
             Self::Doctors => show_doctor(doctors::find(db, id).await?),
             Self::Mappings => show_mapping(mappings::find(db, caller, id).await?),

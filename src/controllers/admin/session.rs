@@ -89,6 +89,12 @@ fn csrf_refused(chrome: &Chrome) -> Response {
 /// The page for an error a console handler could not turn into a form error.
 pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
     match err {
+        ApiError::Forbidden(message) => {
+            views::message(StatusCode::FORBIDDEN, chrome, "Forbidden", message)
+        }
+        ApiError::Conflict(message) => {
+            views::message(StatusCode::CONFLICT, chrome, "Conflict", message)
+        }
         ApiError::NotFound(_) => views::message(
             StatusCode::NOT_FOUND,
             chrome,
