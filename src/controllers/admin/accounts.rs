@@ -9,11 +9,8 @@ use loco_rs::prelude::AppContext;
 use serde_json::json;
 
 use super::{
-    error_page, form_pairs, locate, not_found, record,
-    records::locked,
-    refusal,
-    resources::{Resource, Shown},
-    Attempt, Logged, StaffSession,
+    error_page, form_pairs, locate, not_found, record, records::locked, refusal,
+    resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::{ApiError, FieldErrors},

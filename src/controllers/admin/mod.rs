@@ -23,9 +23,11 @@ mod log;
 mod records;
 mod resources;
 pub mod session;
+mod shown;
 
-use resources::{Resource, Shown};
+use resources::Resource;
 use session::{error_page, StaffSession};
+use shown::Shown;
 
 pub(super) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()

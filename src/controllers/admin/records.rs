@@ -9,8 +9,7 @@ use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{
-    error_page, form_pairs, locate, not_found, record, refusal,
-    resources::{Resource, Shown},
+    error_page, form_pairs, locate, not_found, record, refusal, resources::Resource, shown::Shown,
     Attempt, Logged, StaffSession,
 };
 use crate::{
