@@ -14,26 +14,32 @@ use super::{
 };
 use crate::{
     errors::{ApiError, FieldErrors},
-    extractors::ClientIp,
+    extractors::{ClientIp, ListQuery},
     models::{caller::Caller, listing::QueryParams, staff, users},
     views::admin::{self as views, forms, Chrome},
 };
 
+/// A list page. Its query is read as the API's lists read theirs (a NUL
+/// character in a value is a 400, which PostgreSQL would otherwise answer
+/// with an error).
 pub async fn list(
     State(ctx): State<AppContext>,
     session: StaffSession,
     Path(resource): Path<String>,
-    RawQuery(query): RawQuery,
+    query: Result<ListQuery, ApiError>,
 ) -> Response {
     let chrome = session.chrome();
     let (resource, _) = match locate(&resource, None) {
         Some(found) => found,
         None => return not_found(&chrome),
     };
-    let params = QueryParams::parse(query.as_deref());
     let caller = Caller::staff(session.user.clone());
     let title = capitalized(resource.names().1);
-    match resource.list(&ctx.db, &caller, &params).await {
+    let listed = match query {
+        Ok(query) => resource.list(&ctx.db, &caller, &query.params).await,
+        Err(err) => Err(err),
+    };
+    match listed {
         Ok(data) => views::page(StatusCode::OK, "list.html", &title, &chrome, data),
         Err(ApiError::Validation(errors)) => {
             let base = format!("/admin/{}/", resource.path());

@@ -91,6 +91,21 @@ fn csrf_refused(chrome: &Chrome) -> Response {
 /// The page for an error a console handler could not turn into a form error.
 pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
     match err {
+        ApiError::Validation(errors) => {
+            let messages: Vec<String> = errors
+                .iter()
+                .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+                .collect();
+            views::message(
+                StatusCode::BAD_REQUEST,
+                chrome,
+                "Bad request",
+                &messages.join("; "),
+            )
+        }
+        ApiError::BadRequest(message) => {
+            views::message(StatusCode::BAD_REQUEST, chrome, "Bad request", message)
+        }
         ApiError::Forbidden(message) => {
             views::message(StatusCode::FORBIDDEN, chrome, "Forbidden", message)
         }

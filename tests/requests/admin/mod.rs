@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use crate::support::{Resp, TestApp, User};
 
 mod escalation;
+mod lists;
 mod records;
 mod session;
 mod users_screen;
