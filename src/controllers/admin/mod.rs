@@ -19,6 +19,7 @@ use crate::{
 };
 
 mod accounts;
+mod deletion;
 mod log;
 mod records;
 mod resources;
@@ -169,6 +170,6 @@ pub fn routes() -> Routes {
         )
         .add(
             "/{resource}/{id}/delete",
-            get(records::delete_form).post(records::delete),
+            get(deletion::delete_form).post(deletion::delete),
         )
 }
