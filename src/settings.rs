@@ -50,6 +50,14 @@ pub struct Settings {
     /// The account e-mails (see `crate::workers::mail`).
     #[serde(default)]
     pub mail: MailSettings,
+    /// `ADMIN_IDLE_TIMEOUT_MINUTES`, default 30: an admin console session
+    /// unused this long ends (on top of its 8-hour absolute limit).
+    #[serde(default = "default_admin_idle_timeout_minutes")]
+    pub admin_idle_timeout_minutes: i64,
+}
+
+fn default_admin_idle_timeout_minutes() -> i64 {
+    30
 }
 
 fn default_debug() -> String {
@@ -108,6 +116,13 @@ impl Settings {
     #[must_use]
     pub fn cors_allowed_origins(&self) -> Vec<String> {
         comma_list(&self.cors_allowed_origins)
+    }
+
+    /// The console's idle timeout; at least a minute, so that no value
+    /// turns idle logoff off.
+    #[must_use]
+    pub fn admin_idle_timeout(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.admin_idle_timeout_minutes.max(1))
     }
 
     /// Refuses a production start with an empty or development signing key:
@@ -177,6 +192,7 @@ mod tests {
             throttle: ThrottleSettings::default(),
             count_queries: false,
             mail: MailSettings::default(),
+            admin_idle_timeout_minutes: default_admin_idle_timeout_minutes(),
         }
     }
 

@@ -11,6 +11,7 @@ mod m20261126_000006_throttle_counters;
 mod m20261126_000007_admin_console;
 mod m20261201_000001_failed_emails;
 mod m20261207_000001_token_families;
+mod m20261207_000002_admin_session_idle;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_admin_console::Migration),
             Box::new(m20261201_000001_failed_emails::Migration),
             Box::new(m20261207_000001_token_families::Migration),
+            Box::new(m20261207_000002_admin_session_idle::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -3,7 +3,8 @@
 //! only its SHA-256, so reading the table opens no session.
 use chrono::Duration;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
 };
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -14,6 +15,12 @@ use crate::errors::ApiResult;
 
 /// A session ends this long after sign-in, used or not.
 pub const LIFETIME: Duration = Duration::hours(8);
+
+/// How stale the recorded last use may get before a request rewrites it.
+/// Writing on every request would make each console page (and each of its
+/// requests) a database write; a minute's slack means an idle session may
+/// end up to a minute early, never late.
+const LAST_SEEN_SLACK: Duration = Duration::minutes(1);
 
 /// 244 random bits, hex: two v4 UUIDs.
 #[must_use]
@@ -51,6 +58,7 @@ pub async fn start(db: &DatabaseConnection, user: &users::Model) -> ApiResult<(S
         csrf_token: Set(random_token()),
         created_at: Set(started),
         expires_at: Set(started + LIFETIME),
+        last_seen_at: Set(started),
         ..Default::default()
     }
     .insert(db)
@@ -59,24 +67,39 @@ pub async fn start(db: &DatabaseConnection, user: &users::Model) -> ApiResult<(S
 }
 
 /// The live session a cookie value names, with its user, if the user may
-/// still use the console (active staff).
+/// still use the console (active staff). A session is live until its
+/// absolute [`LIFETIME`] ends and while it was last used less than
+/// `idle_timeout` ago; finding it counts as a use.
 ///
 /// # Errors
 /// Database errors.
 pub async fn find(
     db: &DatabaseConnection,
     token: &str,
+    idle_timeout: Duration,
 ) -> ApiResult<Option<(Model, users::Model)>> {
+    let at = now();
     let found = Entity::find()
         .filter(Column::TokenHash.eq(hash(token)))
-        .filter(Column::ExpiresAt.gt(now()))
+        .filter(Column::ExpiresAt.gt(at))
+        .filter(Column::LastSeenAt.gt(at - idle_timeout))
         .find_also_related(users::Entity)
         .one(db)
         .await?;
-    Ok(match found {
-        Some((session, Some(user))) if user.is_active && user.is_staff => Some((session, user)),
-        _ => None,
-    })
+    let Some((session, Some(user))) = found else {
+        return Ok(None);
+    };
+    if !(user.is_active && user.is_staff) {
+        return Ok(None);
+    }
+    if session.last_seen_at < at - LAST_SEEN_SLACK {
+        Entity::update_many()
+            .col_expr(Column::LastSeenAt, Expr::value(at))
+            .filter(Column::Id.eq(session.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some((session, user)))
 }
 
 /// Ends the session a cookie value names (sign-out).

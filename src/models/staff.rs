@@ -23,6 +23,9 @@ use crate::errors::{ApiError, ApiResult, FieldErrors};
 
 const EMAIL_TAKEN: &str = "user with this email already exists.";
 const FLAGS_NEED_SUPERUSER: &str = "Only superusers may change staff or superuser status.";
+/// Why an action on a staff or superuser account is refused to a staff
+/// member who is not a superuser.
+pub const NEEDS_SUPERUSER: &str = "Only a superuser may change a staff or superuser account.";
 
 /// Fields a user list may be ordered by.
 const ORDERING: [(&str, Column); 5] = [
@@ -95,6 +98,25 @@ pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
         .ok_or_else(ApiError::not_found)
 }
 
+/// The console's one rule for acting on an account (edit, password reset,
+/// deactivation, deletion): a superuser may act on any account; any other
+/// staff member on plain accounts and on their own, whose flags `flags`
+/// still guards. Without it a staff member could reset a superuser's
+/// password and sign in as them.
+#[must_use]
+pub fn may_manage(actor: &Model, target: &Model) -> bool {
+    actor.is_superuser || actor.id == target.id || !(target.is_staff || target.is_superuser)
+}
+
+/// [`may_manage`] as the models' error: 403 when it says no.
+fn ensure_may_manage(actor: &Model, target: &Model) -> ApiResult<()> {
+    if may_manage(actor, target) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(NEEDS_SUPERUSER.to_string()))
+    }
+}
+
 /// Reads the staff flags, refusing any change to them unless the actor is a
 /// superuser.
 fn flags(input: &mut Input<'_>, actor: &Model, current: Option<&Model>) -> (bool, bool, bool) {
@@ -157,7 +179,8 @@ fn email_error(err: sea_orm::DbErr) -> ApiError {
 /// them; taking away `is_staff` ends its console sessions.
 ///
 /// # Errors
-/// 404 when missing; 400 naming each invalid field.
+/// 404 when missing; 403 when the actor may not manage the account
+/// ([`may_manage`]); 400 naming each invalid field.
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Model,
@@ -165,6 +188,7 @@ pub async fn update(
     body: &Value,
 ) -> ApiResult<Model> {
     let existing = find(db, id).await?;
+    ensure_may_manage(actor, &existing)?;
     let mut input = Input::new(body, Mode::Full)?;
     let name = input.text("name", Text::required(150));
     let email = input
@@ -200,9 +224,16 @@ pub async fn update(
 /// account (API and console).
 ///
 /// # Errors
-/// 404 when missing; 400 naming each invalid field.
-pub async fn reset_password(db: &DatabaseConnection, id: i32, body: &Value) -> ApiResult<Model> {
+/// 404 when missing; 403 when the actor may not manage the account
+/// ([`may_manage`]); 400 naming each invalid field.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: &Model,
+    id: i32,
+    body: &Value,
+) -> ApiResult<Model> {
     let existing = find(db, id).await?;
+    ensure_may_manage(actor, &existing)?;
     let mut input = Input::new(body, Mode::Full)?;
     let password = users::new_password(&mut input, Some(&existing.name), Some(&existing.email));
     input.finish()?;
@@ -246,7 +277,8 @@ pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ApiResult<Vec<Str
 /// Deletes the account and, by cascade, its patients and their mappings.
 ///
 /// # Errors
-/// 404 when missing; 400 when an operator tries to delete themselves.
+/// 404 when missing; 400 when an operator tries to delete themselves; 403
+/// when the actor may not manage the account ([`may_manage`]).
 pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ApiResult<Model> {
     if actor.id == id {
         return Err(ApiError::validation(
@@ -255,6 +287,7 @@ pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ApiResul
         ));
     }
     let existing = find(db, id).await?;
+    ensure_may_manage(actor, &existing)?;
     existing.clone().delete(db).await?;
     Ok(existing)
 }

@@ -19,7 +19,7 @@ fn given_or_asked(vars: &task::Vars, key: &str, label: &str) -> Result<String> {
         return Ok(value.to_string());
     }
     if interactive() {
-        return ask(label);
+        return ask(key, label);
     }
     Err(Error::Message(format!(
         "{key}: missing; give {key}:VALUE (stdin is not a terminal, so it cannot be asked)"

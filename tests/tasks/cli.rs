@@ -38,10 +38,12 @@ pub fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 impl Run {
-    /// Asserts a refusal: exit status 1, `message` on stderr, no panic.
+    /// Asserts a refusal: exit status 1, `message` on stderr, which ends
+    /// with a newline, no panic.
     pub fn refused_with(&self, message: &str) {
         assert_eq!(self.status, Some(1), "{self:?}");
         assert!(self.stderr.contains(message), "{self:?}");
+        assert!(self.stderr.ends_with('\n'), "{self:?}");
         assert!(!self.stderr.contains("panicked"), "{self:?}");
         assert!(
             !self.stderr.contains("Message("),

@@ -6,6 +6,7 @@ mod cli;
 mod flush_expired_tokens;
 mod scheduler;
 mod seed_demo;
+mod terminal;
 
 use healthcare_backend::app::App;
 use loco_rs::{boot::run_task, task::Vars};

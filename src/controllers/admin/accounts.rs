@@ -9,9 +9,8 @@ use loco_rs::prelude::AppContext;
 use serde_json::json;
 
 use super::{
-    error_page, form_pairs, locate, not_found, record,
-    resources::{Resource, Shown},
-    Logged, StaffSession,
+    error_page, form_pairs, locate, not_found, record, records::locked, refusal,
+    resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::{ApiError, FieldErrors},
@@ -54,6 +53,7 @@ pub async fn password_form(
     };
     let caller = Caller::staff(session.user.clone());
     match Resource::Users.find(&ctx.db, &caller, id).await {
+        Ok(user) if user.locked => error_page(&chrome, &locked()),
         Ok(user) => password_page(StatusCode::OK, &chrome, &user, &FieldErrors::new()),
         Err(err) => error_page(&chrome, &err),
     }
@@ -81,7 +81,7 @@ pub async fn reset_password(
         Err(err) => return error_page(&chrome, &err),
     };
     let json = forms::to_json(&Resource::password_fields(), &pairs);
-    match staff::reset_password(&ctx.db, id, &json).await {
+    match staff::reset_password(&ctx.db, &session.user, id, &json).await {
         Ok(_) => {
             // The log says a reset happened; it never holds the password.
             if let Some(page) = record(
@@ -104,6 +104,14 @@ pub async fn reset_password(
         }
         Err(ApiError::Validation(errors)) => {
             password_page(StatusCode::BAD_REQUEST, &chrome, &user, &errors)
+        }
+        Err(err @ ApiError::Forbidden(_)) => {
+            let attempt = Attempt {
+                action: "reset password",
+                resource: Resource::Users,
+                shown: &user,
+            };
+            refusal(&ctx, &session, &ip, attempt, &err).await
         }
         Err(err) => error_page(&chrome, &err),
     }

@@ -1,26 +1,24 @@
 //! The change log: every change made through the console, newest first.
-use axum::{
-    extract::{RawQuery, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{error_page, StaffSession};
-use crate::{
-    models::{admin_log, listing::QueryParams},
-    views::admin as views,
-};
+use crate::{errors::ApiError, extractors::ListQuery, models::admin_log, views::admin as views};
 
+/// The log's query is read as the API's lists read theirs (a NUL character
+/// in a value is a 400); a bad page number is a 400 page.
 pub async fn change_log(
     State(ctx): State<AppContext>,
     session: StaffSession,
-    RawQuery(query): RawQuery,
+    query: Result<ListQuery, ApiError>,
 ) -> Response {
     let chrome = session.chrome();
-    let params = QueryParams::parse(query.as_deref());
-    let page = match admin_log::list(&ctx.db, &params).await {
+    let listed = match query {
+        Ok(query) => admin_log::list(&ctx.db, &query.params).await,
+        Err(err) => Err(err),
+    };
+    let page = match listed {
         Ok(page) => page,
         Err(err) => return error_page(&chrome, &err),
     };

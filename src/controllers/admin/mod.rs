@@ -19,13 +19,16 @@ use crate::{
 };
 
 mod accounts;
+mod deletion;
 mod log;
 mod records;
 mod resources;
 pub mod session;
+mod shown;
 
-use resources::{Resource, Shown};
+use resources::Resource;
 use session::{error_page, StaffSession};
+use shown::Shown;
 
 pub(super) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()
@@ -96,6 +99,37 @@ pub(super) async fn record(
         .map(|err| error_page(&session.chrome(), &err))
 }
 
+/// A refused action (the models' 403): recorded in the change log as
+/// `refused: <action>`, with nothing of what was attempted (it may be a
+/// password), then the 403 page.
+pub(super) async fn refusal(
+    ctx: &AppContext,
+    session: &StaffSession,
+    ip: &str,
+    attempt: Attempt<'_>,
+    err: &ApiError,
+) -> Response {
+    let action = format!("refused: {}", attempt.action);
+    let logged = Logged {
+        action: &action,
+        resource: attempt.resource,
+        shown: attempt.shown,
+        before: None,
+        after: None,
+    };
+    if let Some(page) = record(ctx, session, ip, logged).await {
+        return page;
+    }
+    error_page(&session.chrome(), err)
+}
+
+/// What an operator tried to do to which record.
+pub(super) struct Attempt<'a> {
+    pub(super) action: &'a str,
+    pub(super) resource: Resource,
+    pub(super) shown: &'a Shown,
+}
+
 /// A change to record: what was done to which record, before and after.
 pub(super) struct Logged<'a> {
     pub(super) action: &'a str,
@@ -136,6 +170,6 @@ pub fn routes() -> Routes {
         )
         .add(
             "/{resource}/{id}/delete",
-            get(records::delete_form).post(records::delete),
+            get(deletion::delete_form).post(deletion::delete),
         )
 }

@@ -1,4 +1,4 @@
-//! The list, add, change and delete screens of every record type.
+//! The list, add and change screens of every record type.
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State},
@@ -9,32 +9,37 @@ use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{
-    error_page, form_pairs, locate, not_found, record,
-    resources::{Resource, Shown},
-    Logged, StaffSession,
+    error_page, form_pairs, locate, not_found, record, refusal, resources::Resource, shown::Shown,
+    Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::{ApiError, FieldErrors},
-    extractors::ClientIp,
-    models::{caller::Caller, listing::QueryParams},
+    extractors::{ClientIp, ListQuery},
+    models::{caller::Caller, listing::QueryParams, staff, users},
     views::admin::{self as views, forms, Chrome},
 };
 
+/// A list page. Its query is read as the API's lists read theirs (a NUL
+/// character in a value is a 400, which PostgreSQL would otherwise answer
+/// with an error).
 pub async fn list(
     State(ctx): State<AppContext>,
     session: StaffSession,
     Path(resource): Path<String>,
-    RawQuery(query): RawQuery,
+    query: Result<ListQuery, ApiError>,
 ) -> Response {
     let chrome = session.chrome();
     let (resource, _) = match locate(&resource, None) {
         Some(found) => found,
         None => return not_found(&chrome),
     };
-    let params = QueryParams::parse(query.as_deref());
     let caller = Caller::staff(session.user.clone());
     let title = capitalized(resource.names().1);
-    match resource.list(&ctx.db, &caller, &params).await {
+    let listed = match query {
+        Ok(query) => resource.list(&ctx.db, &caller, &query.params).await,
+        Err(err) => Err(err),
+    };
+    match listed {
         Ok(data) => views::page(StatusCode::OK, "list.html", &title, &chrome, data),
         Err(ApiError::Validation(errors)) => {
             let base = format!("/admin/{}/", resource.path());
@@ -45,6 +50,12 @@ pub async fn list(
     }
 }
 
+/// The refusal of a page that leads only to an action the operator may not
+/// take on this record (`Shown::locked`).
+pub(super) fn locked() -> ApiError {
+    ApiError::Forbidden(staff::NEEDS_SUPERUSER.to_string())
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -52,10 +63,14 @@ fn capitalized(text: &str) -> String {
     })
 }
 
-/// The record form, with `values` and `errors` beside their fields.
+/// The record form, with `values` and `errors` beside their fields. A
+/// record the operator may not act on (`Shown::locked`) is shown read-only,
+/// with no way on to its password or delete pages; the staff flags are
+/// read-only to anyone but a superuser.
 fn form_page(
     status: StatusCode,
     chrome: &Chrome,
+    actor: &users::Model,
     resource: Resource,
     record: Option<&Shown>,
     values: &Value,
@@ -64,11 +79,12 @@ fn form_page(
     let (singular, _) = resource.names();
     let fields = resource.fields(record.is_none());
     let base = format!("/admin/{}/", resource.path());
+    let locked = record.is_some_and(|shown| shown.locked);
     let (title, action, delete_url, mut extra_links) = match record {
         Some(shown) => (
             format!("Change {singular} “{}”", shown.repr),
             format!("{base}{}/", shown.id),
-            Some(format!("{base}{}/delete/", shown.id)),
+            (!locked).then(|| format!("{base}{}/delete/", shown.id)),
             Vec::new(),
         ),
         None => (
@@ -78,14 +94,19 @@ fn form_page(
             Vec::new(),
         ),
     };
-    if let (Resource::Users, Some(shown)) = (resource, record) {
+    if let (Resource::Users, Some(shown), false) = (resource, record, locked) {
         extra_links.push(json!({ "url": format!("/admin/users/{}/password/", shown.id), "label": "Reset password" }));
     }
+    let mut field_views = forms::views(&fields, values, errors);
+    for field in &mut field_views {
+        let flag = matches!(field.name, "is_staff" | "is_superuser");
+        field.readonly = locked || (resource == Resource::Users && flag && !actor.is_superuser);
+    }
     let data = json!({
-        "fields": forms::views(&fields, values, errors),
+        "fields": field_views,
         "non_field_errors": forms::other_errors(&fields, errors),
         "action_url": action, "delete_url": delete_url, "list_url": base,
-        "extra_links": extra_links,
+        "extra_links": extra_links, "locked": locked.then_some(staff::NEEDS_SUPERUSER),
     });
     views::page(status, "form.html", &title, chrome, data)
 }
@@ -98,6 +119,7 @@ pub async fn add_form(session: StaffSession, Path(resource): Path<String>) -> Re
             form_page(
                 StatusCode::OK,
                 &chrome,
+                &session.user,
                 resource,
                 None,
                 &defaults,
@@ -152,6 +174,7 @@ pub async fn add(
         Err(ApiError::Validation(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
+            &session.user,
             resource,
             None,
             &json,
@@ -180,6 +203,7 @@ pub async fn change_form(
         Ok(shown) => form_page(
             StatusCode::OK,
             &chrome,
+            &session.user,
             resource,
             Some(&shown),
             &shown.json,
@@ -263,99 +287,24 @@ pub async fn change(
         Err(ApiError::Validation(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
+            &session.user,
             resource,
             Some(&before),
             &json,
             &errors,
         ),
-        Err(err) => error_page(&chrome, &err),
-    }
-}
-
-pub async fn delete_page(
-    ctx: &AppContext,
-    chrome: &Chrome,
-    resource: Resource,
-    shown: &Shown,
-    errors: &FieldErrors,
-) -> Response {
-    let cascade = match resource.cascade(&ctx.db, shown.id).await {
-        Ok(cascade) => cascade,
-        Err(err) => return error_page(chrome, &err),
-    };
-    let base = format!("/admin/{}/", resource.path());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let data = json!({
-        "singular": resource.names().0, "repr": shown.repr, "cascade": cascade,
-        "action_url": format!("{base}{}/delete/", shown.id), "back_url": format!("{base}{}/", shown.id),
-        "non_field_errors": errors.iter().flat_map(|(_, m)| m.to_vec()).collect::<Vec<_>>(),
-    });
-    views::page(status, "confirm_delete.html", "Are you sure?", chrome, data)
-}
-
-pub async fn delete_form(
-    State(ctx): State<AppContext>,
-    session: StaffSession,
-    Path((resource, id)): Path<(String, String)>,
-) -> Response {
-    let chrome = session.chrome();
-    let (resource, id) = match locate(&resource, Some(&id)) {
-        Some(found) => found,
-        None => return not_found(&chrome),
-    };
-    let caller = Caller::staff(session.user.clone());
-    match resource.find(&ctx.db, &caller, id).await {
-        Ok(shown) => delete_page(&ctx, &chrome, resource, &shown, &FieldErrors::new()).await,
-        Err(err) => error_page(&chrome, &err),
-    }
-}
-
-pub async fn delete(
-    State(ctx): State<AppContext>,
-    session: StaffSession,
-    ClientIp(ip): ClientIp,
-    Path((resource, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let chrome = session.chrome();
-    if let Some(refused) = session.csrf_refusal(&form_pairs(&body)) {
-        return refused;
-    }
-    let (resource, id) = match locate(&resource, Some(&id)) {
-        Some(found) => found,
-        None => return not_found(&chrome),
-    };
-    let caller = Caller::staff(session.user.clone());
-    let shown = match resource.find(&ctx.db, &caller, id).await {
-        Ok(shown) => shown,
-        Err(err) => return error_page(&chrome, &err),
-    };
-    match resource.delete(&ctx.db, &caller, id).await {
-        Ok(()) => {
-            if let Some(page) = record(
-                &ctx,
-                &session,
-                &ip,
-                Logged {
-                    action: "delete",
-                    resource,
-                    shown: &shown,
-                    before: Some(shown.json.clone()),
-                    after: None,
-                },
-            )
-            .await
-            {
-                return page;
-            }
-            views::redirect(&format!("/admin/{}/", resource.path()), &[])
-        }
-        Err(ApiError::Validation(errors)) => {
-            delete_page(&ctx, &chrome, resource, &shown, &errors).await
+        Err(err @ ApiError::Forbidden(_)) => {
+            let action = if resource == Resource::Users {
+                user_action(&before.json, &json)
+            } else {
+                "change"
+            };
+            let attempt = Attempt {
+                action,
+                resource,
+                shown: &before,
+            };
+            refusal(&ctx, &session, &ip, attempt, &err).await
         }
         Err(err) => error_page(&chrome, &err),
     }

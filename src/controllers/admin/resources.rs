@@ -2,8 +2,9 @@
 //! form fields, list columns and filters, and the model calls (the API's own
 //! functions, run with a staff [`Caller`] that sees every record).
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::shown::{show_doctor, show_mapping, show_patient, show_user, Shown};
 use crate::{
     errors::{ApiError, ApiResult},
     models::{
@@ -19,9 +20,6 @@ use crate::{
             forms::Field,
             tables::{self, col, Column, Row},
         },
-        doctors::DoctorView,
-        mappings::MappingView,
-        patients::PatientView,
         timestamp,
     },
 };
@@ -32,60 +30,6 @@ pub enum Resource {
     Patients,
     Doctors,
     Mappings,
-}
-
-/// A record as the console shows and logs it: its JSON and a short name.
-pub struct Shown {
-    pub id: i32,
-    pub repr: String,
-    pub json: Value,
-}
-
-fn user_json(user: &users::Model) -> Value {
-    json!({
-        "id": user.id, "name": user.name, "email": user.email, "is_active": user.is_active,
-        "is_staff": user.is_staff, "is_superuser": user.is_superuser,
-        "created_at": timestamp(&user.created_at),
-        "last_login": user.last_login.as_ref().map(timestamp),
-    })
-}
-
-fn show_user(user: &users::Model) -> Shown {
-    Shown {
-        id: user.id,
-        repr: user.email.clone(),
-        json: user_json(user),
-    }
-}
-
-fn show_patient(patient: patients::Model) -> Shown {
-    Shown {
-        id: patient.id,
-        repr: patient.full_name(),
-        json: serde_json::to_value(PatientView::new(patient, patients::today()))
-            .unwrap_or_default(),
-    }
-}
-
-fn show_doctor(doctor: doctors::Model) -> Shown {
-    Shown {
-        id: doctor.id,
-        repr: doctor.display_name(),
-        json: serde_json::to_value(DoctorView::from(doctor)).unwrap_or_default(),
-    }
-}
-
-fn show_mapping(detail: mappings::MappingDetail) -> Shown {
-    let repr = format!(
-        "{} → {}",
-        detail.patient.full_name(),
-        detail.doctor.display_name()
-    );
-    Shown {
-        id: detail.mapping.id,
-        repr,
-        json: serde_json::to_value(MappingView::from(detail)).unwrap_or_default(),
-    }
 }
 
 fn flag(value: bool) -> String {
@@ -293,7 +237,13 @@ impl Resource {
     /// 404 when there is no such record.
     pub async fn find(self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Shown> {
         Ok(match self {
-            Self::Users => show_user(&staff::find(db, id).await?),
+            Self::Users => {
+                let user = staff::find(db, id).await?;
+                Shown {
+                    locked: !staff::may_manage(&caller.user, &user),
+                    ..show_user(&user)
+                }
+            }
             Self::Patients => show_patient(patients::find(db, caller, id).await?),
             Self::Doctors => show_doctor(doctors::find(db, id).await?),
             Self::Mappings => show_mapping(mappings::find(db, caller, id).await?),

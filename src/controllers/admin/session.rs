@@ -2,7 +2,9 @@
 //! console page requires.
 //!
 //! The session cookie is `HttpOnly`, `SameSite=Strict`, `Secure` in
-//! production, and expires with the server-side session (8 hours). Every
+//! production, and expires with the server-side session (8 hours); the
+//! server ends the session sooner when it goes unused for
+//! `ADMIN_IDLE_TIMEOUT_MINUTES`. Every
 //! form carries a CSRF token: the session's own once signed in, and on the
 //! sign-in form a random value that must match a cookie set with the form.
 use axum::{
@@ -19,7 +21,7 @@ use crate::{
     errors::ApiError,
     extractors::ClientIp,
     models::{admin_sessions, staff, users},
-    settings::Runtime,
+    settings::{Runtime, Settings},
     throttle::Scope,
     views::admin::{self as views, forms, Chrome},
 };
@@ -89,6 +91,27 @@ fn csrf_refused(chrome: &Chrome) -> Response {
 /// The page for an error a console handler could not turn into a form error.
 pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
     match err {
+        ApiError::Validation(errors) => {
+            let messages: Vec<String> = errors
+                .iter()
+                .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+                .collect();
+            views::message(
+                StatusCode::BAD_REQUEST,
+                chrome,
+                "Bad request",
+                &messages.join("; "),
+            )
+        }
+        ApiError::BadRequest(message) => {
+            views::message(StatusCode::BAD_REQUEST, chrome, "Bad request", message)
+        }
+        ApiError::Forbidden(message) => {
+            views::message(StatusCode::FORBIDDEN, chrome, "Forbidden", message)
+        }
+        ApiError::Conflict(message) => {
+            views::message(StatusCode::CONFLICT, chrome, "Conflict", message)
+        }
         ApiError::NotFound(_) => views::message(
             StatusCode::NOT_FOUND,
             chrome,
@@ -119,6 +142,15 @@ pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
     }
 }
 
+/// `ADMIN_IDLE_TIMEOUT_MINUTES` (the settings were checked at boot, so the
+/// fallback to the default is never expected to be used).
+fn idle_timeout(ctx: &AppContext) -> chrono::Duration {
+    ctx.config.settings::<Settings>().map_or_else(
+        |_| chrono::Duration::minutes(30),
+        |settings| settings.admin_idle_timeout(),
+    )
+}
+
 impl FromRequestParts<AppContext> for StaffSession {
     type Rejection = Response;
 
@@ -130,7 +162,7 @@ impl FromRequestParts<AppContext> for StaffSession {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login());
         };
-        match admin_sessions::find(&ctx.db, &token).await {
+        match admin_sessions::find(&ctx.db, &token, idle_timeout(ctx)).await {
             Ok(Some((session, user))) => Ok(Self {
                 user,
                 csrf_token: session.csrf_token,
@@ -187,7 +219,7 @@ pub async fn login_form(
     headers: HeaderMap,
 ) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if let Ok(Some(_)) = admin_sessions::find(&ctx.db, &token).await {
+        if let Ok(Some(_)) = admin_sessions::find(&ctx.db, &token, idle_timeout(&ctx)).await {
             return views::redirect(safe_next(next.next.as_deref()), &[]);
         }
     }

@@ -212,3 +212,94 @@ async fn signing_in_returns_to_the_page_asked_for_and_only_inside_the_console() 
         assert_eq!(location(&response), expected, "next={next}");
     }
 }
+
+/// Sets when the session was last used, as if that long had passed.
+async fn last_seen(app: &TestApp, session: &admin_sessions::Model, ago: chrono::Duration) {
+    let mut row = session.clone().into_active_model();
+    row.last_seen_at = Set(chrono::Utc::now().fixed_offset() - ago);
+    row.update(&app.ctx.db).await.unwrap();
+}
+
+async fn reread(app: &TestApp, session: &admin_sessions::Model) -> admin_sessions::Model {
+    admin_sessions::Entity::find_by_id(session.id)
+        .one(&app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn staff_session(app: &TestApp) -> (String, admin_sessions::Model) {
+    let staff = account(app, "Sam Staff", true, false).await;
+    let user = users::Entity::find_by_id(i32::try_from(staff.id).unwrap())
+        .one(&app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (token, session) = admin_sessions::start(&app.ctx.db, &user).await.unwrap();
+    (format!("hc_admin_session={token}"), session)
+}
+
+#[tokio::test]
+async fn a_session_idle_past_the_timeout_goes_back_to_sign_in_and_a_used_one_is_extended() {
+    // The default: 30 minutes.
+    let app = TestApp::spawn().await;
+    let (cookie, session) = staff_session(&app).await;
+
+    last_seen(&app, &session, chrono::Duration::minutes(25)).await;
+    let open = app
+        .get("/admin/users/")
+        .header("cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(open.status, StatusCode::OK);
+    let used = reread(&app, &session).await.last_seen_at;
+    let age = chrono::Utc::now().fixed_offset() - used;
+    assert!(age < chrono::Duration::seconds(30), "not extended: {age}");
+
+    // 25 more minutes later the session is still open: the request above
+    // counted as activity.
+    last_seen(&app, &session, chrono::Duration::minutes(29)).await;
+    let open = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(open.status, StatusCode::OK);
+
+    last_seen(&app, &session, chrono::Duration::minutes(31)).await;
+    for path in ["/admin/", "/admin/users/"] {
+        let idle = app.get(path).header("cookie", &cookie).send().await;
+        assert_eq!(idle.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&idle).starts_with("/admin/login/?next="), "{path}");
+    }
+    // Using it again does not revive it.
+    let page = app
+        .get("/admin/login/")
+        .header("cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the sign-in form, not a redirect"
+    );
+}
+
+#[tokio::test]
+async fn the_idle_timeout_is_configurable() {
+    let app = TestApp::spawn_with(json!({ "admin_idle_timeout_minutes": 5 })).await;
+    let (cookie, session) = staff_session(&app).await;
+    last_seen(&app, &session, chrono::Duration::minutes(4)).await;
+    let open = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(open.status, StatusCode::OK);
+    last_seen(&app, &session, chrono::Duration::minutes(6)).await;
+    let idle = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(idle.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_request_within_a_minute_of_the_last_one_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let (cookie, session) = staff_session(&app).await;
+    last_seen(&app, &session, chrono::Duration::seconds(20)).await;
+    let before = reread(&app, &session).await.last_seen_at;
+    let open = app.get("/admin/").header("cookie", &cookie).send().await;
+    assert_eq!(open.status, StatusCode::OK);
+    assert_eq!(reread(&app, &session).await.last_seen_at, before);
+}

@@ -47,6 +47,37 @@ async fn deactivating_a_user_refuses_their_api_token_at_once() {
 }
 
 #[tokio::test]
+async fn reactivating_a_user_revives_none_of_their_sessions() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let user = app.register("Rex Returning").await;
+    let console = Console::sign_in(&app, &staff).await;
+    let path = format!("/admin/users/{}/", user.id);
+    for active in [None, Some(("is_active", "true"))] {
+        let mut fields = vec![("name", "Rex Returning"), ("email", user.email.as_str())];
+        fields.extend(active);
+        let response = console.post(&path, &fields).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    assert!(row(&app, user.id).await.is_active);
+    let me = app.get("/api/auth/me/").token(&user).send().await;
+    me.error_envelope(StatusCode::UNAUTHORIZED);
+    let refresh = app
+        .post("/api/auth/token/refresh/")
+        .json(json!({ "refresh": user.refresh }))
+        .send()
+        .await;
+    refresh.error_envelope(StatusCode::UNAUTHORIZED);
+    // A new sign-in works.
+    let login = app
+        .post("/api/auth/login/")
+        .json(json!({ "email": user.email, "password": PASSWORD }))
+        .send()
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+}
+
+#[tokio::test]
 async fn only_superusers_change_staff_flags() {
     let app = TestApp::spawn().await;
     let staff = account(&app, "Sam Staff", true, false).await;
@@ -138,13 +169,16 @@ async fn a_password_reset_runs_the_api_validators_and_signs_the_user_out() {
         .send()
         .await;
     assert_eq!(new.status, StatusCode::OK);
-    // Refresh tokens issued before the reset are void.
+    // Refresh and access tokens issued before the reset are void: the
+    // reset moved the account's session cutoff.
     let refresh = app
         .post("/api/auth/token/refresh/")
         .json(json!({ "refresh": user.refresh }))
         .send()
         .await;
     refresh.error_envelope(StatusCode::UNAUTHORIZED);
+    let me = app.get("/api/auth/me/").token(&user).send().await;
+    me.error_envelope(StatusCode::UNAUTHORIZED);
     let entries = html(&console.get("/admin/log/").await).to_string();
     assert!(entries.contains("reset password"));
     assert!(!entries.contains("N3w-Secret-Phrase"));
