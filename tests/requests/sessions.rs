@@ -56,6 +56,12 @@ async fn me_status(app: &TestApp, access: &str) -> StatusCode {
     app.get("/api/auth/me/").bearer(access).send().await.status
 }
 
+/// Asserts that both tokens of a session work (the refresh is spent).
+async fn assert_goes_on(app: &TestApp, access: &str, refresh_token: &str) {
+    assert_eq!(me_status(app, access).await, StatusCode::OK);
+    assert_eq!(refresh(app, refresh_token).await.status, StatusCode::OK);
+}
+
 /// Asserts that neither token of a session works any more.
 async fn assert_ended(app: &TestApp, access: &str, refresh_token: &str) {
     assert_eq!(me_status(app, access).await, StatusCode::UNAUTHORIZED);
@@ -105,8 +111,7 @@ async fn password_change_returns_a_fresh_pair_and_ends_every_other_session() {
     assert_ended(&app, &user.access, &user.refresh).await;
     assert_ended(&app, &other_access, &other_refresh).await;
     // The new session works and refreshes.
-    assert_eq!(me_status(&app, &access).await, StatusCode::OK);
-    assert_eq!(refresh(&app, &refresh_token).await.status, StatusCode::OK);
+    assert_goes_on(&app, &access, &refresh_token).await;
     // Only the new password signs in.
     sign_in(&app, &user.email, PASSWORD)
         .await
@@ -198,8 +203,7 @@ async fn logout_all_ends_every_session_of_the_caller_only() {
     assert_eq!(me_status(&app, &bob.access).await, StatusCode::OK);
     // Signing in again starts a session after the cutoff.
     let (access, refresh_token) = second_session(&app, &user).await;
-    assert_eq!(me_status(&app, &access).await, StatusCode::OK);
-    assert_eq!(refresh(&app, &refresh_token).await.status, StatusCode::OK);
+    assert_goes_on(&app, &access, &refresh_token).await;
 }
 
 #[tokio::test]
@@ -317,8 +321,7 @@ async fn a_spent_refresh_token_back_within_the_grace_is_a_plain_401() {
         .await
         .error_envelope(StatusCode::UNAUTHORIZED);
     // The client that raced itself keeps its session.
-    assert_eq!(me_status(&app, &access).await, StatusCode::OK);
-    assert_eq!(refresh(&app, &refresh_token).await.status, StatusCode::OK);
+    assert_goes_on(&app, &access, &refresh_token).await;
 }
 
 /// Moves the moment `token` was spent back by `seconds`.
@@ -366,8 +369,7 @@ async fn a_spent_refresh_token_back_after_the_grace_revokes_its_sign_in() {
         StatusCode::UNAUTHORIZED
     );
     // ... and the user's other sign-in goes on.
-    assert_eq!(me_status(&app, &other_access).await, StatusCode::OK);
-    assert_eq!(refresh(&app, &other_refresh).await.status, StatusCode::OK);
+    assert_goes_on(&app, &other_access, &other_refresh).await;
 }
 
 #[tokio::test]
@@ -421,8 +423,7 @@ async fn logout_ends_the_sign_in_of_its_refresh_token() {
         me_status(&app, &user.access).await,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(me_status(&app, &other_access).await, StatusCode::OK);
-    assert_eq!(refresh(&app, &other_refresh).await.status, StatusCode::OK);
+    assert_goes_on(&app, &other_access, &other_refresh).await;
 }
 
 #[tokio::test]
