@@ -108,6 +108,70 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// The Content-Security-Policy of the console's pages: only their own
+/// origin (one stylesheet, no script), never framed, no plugins.
+pub const CONSOLE_CSP: &str = "default-src 'self'; base-uri 'self'; form-action 'self'; \
+                               frame-ancestors 'none'; object-src 'none'";
+/// Swagger UI's: the same, except that its stylesheet draws a few icons
+/// (select arrows, copy button, model toggles) as `data:` images. Its page
+/// loads only its own files and runs no inline code, so `script-src` and
+/// `style-src` stay `'self'`.
+pub const SWAGGER_UI_CSP: &str = "default-src 'self'; img-src 'self' data:; base-uri 'self'; \
+                                  form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/// Headers set on every response by [`security_headers`].
+#[derive(Clone, Debug, Default)]
+pub struct SecurityHeaders {
+    /// `Strict-Transport-Security`, in production when `SECURE_HSTS_SECONDS`
+    /// is above 0 (see `Settings::hsts`).
+    pub hsts: Option<HeaderValue>,
+}
+
+/// Every response: `nosniff`, `Referrer-Policy: no-referrer` and, when
+/// configured, HSTS. Every `/api/` response: `Cache-Control: no-store`, so
+/// patient data never sits in a shared cache or the browser's history. Every
+/// HTML page (the console, Swagger UI): a Content-Security-Policy limited to
+/// `'self'` and `X-Frame-Options: DENY`. Set last, over whatever the handler
+/// or an inner layer (CORS, the envelope, a refusal) answered.
+pub async fn security_headers(
+    State(policy): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    let (api, docs) = (under("/api"), under("/api/docs"));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if html {
+        let csp = if docs { SWAGGER_UI_CSP } else { CONSOLE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if let Some(hsts) = &policy.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    response
+}
+
 /// The request's `Host` once it passed [`allowed_hosts`]: the only host that
 /// absolute links (a list's `next`/`previous`) may be built on.
 #[derive(Clone, Debug)]

@@ -42,6 +42,9 @@ pub struct Settings {
     /// The account e-mails (see `crate::workers::mail`).
     #[serde(default)]
     pub mail: MailSettings,
+    /// `SECURE_HSTS_SECONDS` (Django's name), default 0: no HSTS header.
+    #[serde(default)]
+    pub secure_hsts_seconds: u64,
 }
 
 fn default_debug() -> String {
@@ -122,6 +125,17 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// `Strict-Transport-Security`, sent in production only, when
+    /// `SECURE_HSTS_SECONDS` is above 0. Without `includeSubDomains` (Django's
+    /// default too): sibling hosts of the API may not all serve HTTPS.
+    #[must_use]
+    pub fn hsts(&self, environment: &Environment) -> Option<String> {
+        (*environment == Environment::Production && self.secure_hsts_seconds > 0)
+            .then(|| format!("max-age={}", self.secure_hsts_seconds))
+    }
+}
+
 /// What the request path needs at hand, built once at boot and kept in the
 /// context's shared store: it is immutable, so every instance derives the
 /// same from the same configuration.
@@ -159,6 +173,7 @@ mod tests {
             throttle: ThrottleSettings::default(),
             count_queries: false,
             mail: MailSettings::default(),
+            secure_hsts_seconds: 0,
         }
     }
 
@@ -187,6 +202,19 @@ mod tests {
         }
         settings.debug = "False".to_string();
         assert!(settings.check_for(&Environment::Production).is_ok());
+    }
+
+    #[test]
+    fn hsts_is_sent_in_production_only_when_configured() {
+        let mut settings = with_key("k3Jx-long-random-value-9f2a");
+        assert_eq!(settings.hsts(&Environment::Production), None);
+        settings.secure_hsts_seconds = 31_536_000;
+        assert_eq!(
+            settings.hsts(&Environment::Production).as_deref(),
+            Some("max-age=31536000")
+        );
+        assert_eq!(settings.hsts(&Environment::Development), None);
+        assert_eq!(settings.hsts(&Environment::Test), None);
     }
 
     #[test]
