@@ -106,6 +106,11 @@ impl Hooks for App {
     async fn serve(app: AxumRouter, ctx: &AppContext, params: &ServeParams) -> Result<()> {
         use axum::serve::ListenerExt;
         let settings: Settings = ctx.config.settings()?;
+        // Only here is the address known (`start --binding` overrides the
+        // config's).
+        settings
+            .check_binding(&params.binding)
+            .map_err(loco_rs::Error::Message)?;
         let grace = std::time::Duration::from_secs(settings.shutdown_grace_seconds);
         let listener =
             tokio::net::TcpListener::bind(format!("{}:{}", params.binding, params.port)).await?;
@@ -168,6 +173,12 @@ impl Hooks for App {
         settings
             .check_for(&ctx.environment)
             .map_err(loco_rs::Error::Message)?;
+        if settings.is_development_key() {
+            tracing::warn!(
+                "SECRET_KEY is the development key, which is public: anyone can forge \
+                 tokens. Use it on this machine only; set SECRET_KEY to a long random value."
+            );
+        }
         crate::db_pool::tune(&mut ctx).await?;
         let jwt = JwtKeys::new(
             &settings.secret_key,
