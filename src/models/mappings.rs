@@ -187,9 +187,12 @@ pub async fn create(
         .unwrap_or_default();
     let mut patient = None;
     if let Some(id) = patient_id {
-        patient = patients::find(db, caller, id).await.ok();
-        if patient.is_none() {
-            input.error("patient", does_not_exist(&id.to_string()));
+        // Only "not the caller's, or missing" is the client's mistake; any
+        // other failure (a lost database: 503) is answered as itself.
+        match patients::find(db, caller, id).await {
+            Ok(found) => patient = Some(found),
+            Err(ApiError::NotFound(_)) => input.error("patient", does_not_exist(&id.to_string())),
+            Err(err) => return Err(err),
         }
     }
     let mut doctor = None;
