@@ -82,6 +82,8 @@ impl Hooks for App {
         // (`?search=<patient name>`): PHI must not reach the logs. Our own
         // `middleware::request_log` logs the route template instead.
         stack.delete("logger");
+        // `x-powered-by: loco.rs` tells an attacker which framework to probe.
+        stack.delete("powered_by");
         // CORS answers only CORS_ALLOWED_ORIGINS; the variable is a comma-
         // separated list, which the YAML template cannot split into Loco's
         // `allow_origins` list, so the layer is built from our settings.
@@ -104,6 +106,11 @@ impl Hooks for App {
     async fn serve(app: AxumRouter, ctx: &AppContext, params: &ServeParams) -> Result<()> {
         use axum::serve::ListenerExt;
         let settings: Settings = ctx.config.settings()?;
+        // Only here is the address known (`start --binding` overrides the
+        // config's).
+        settings
+            .check_binding(&params.binding)
+            .map_err(loco_rs::Error::Message)?;
         let grace = std::time::Duration::from_secs(settings.shutdown_grace_seconds);
         let listener =
             tokio::net::TcpListener::bind(format!("{}:{}", params.binding, params.port)).await?;
@@ -140,11 +147,22 @@ impl Hooks for App {
 
     async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {
         let allowed_hosts = Runtime::from_context(ctx).allowed_hosts;
+        let settings: Settings = ctx.config.settings()?;
+        let security_headers = Arc::new(crate::middleware::SecurityHeaders {
+            hsts: settings
+                .hsts(&ctx.environment)
+                .and_then(|value| axum::http::HeaderValue::from_str(&value).ok()),
+        });
         let router = router
             .layer(axum::middleware::from_fn(crate::middleware::envelope))
             .layer(axum::middleware::from_fn_with_state(
                 allowed_hosts,
                 crate::middleware::allowed_hosts,
+            ))
+            // Outside the Host check, so that its refusals carry them too.
+            .layer(axum::middleware::from_fn_with_state(
+                security_headers,
+                crate::middleware::security_headers,
             ))
             .layer(axum::middleware::from_fn(crate::middleware::request_log));
         Ok(crate::middleware::accept_trailing_slash(router))
@@ -155,6 +173,12 @@ impl Hooks for App {
         settings
             .check_for(&ctx.environment)
             .map_err(loco_rs::Error::Message)?;
+        if settings.is_development_key() {
+            tracing::warn!(
+                "SECRET_KEY is the development key, which is public: anyone can forge \
+                 tokens. Use it on this machine only; set SECRET_KEY to a long random value."
+            );
+        }
         crate::db_pool::tune(&mut ctx).await?;
         let jwt = JwtKeys::new(
             &settings.secret_key,

@@ -108,12 +108,83 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Answers 400 to a `Host` outside `ALLOWED_HOSTS`, as Django does, so that
-/// links built from the Host header cannot be poisoned. The health probes
-/// are exempt: orchestrators call them by IP address.
+/// The Content-Security-Policy of the console's pages: only their own
+/// origin (one stylesheet, no script), never framed, no plugins.
+pub const CONSOLE_CSP: &str = "default-src 'self'; base-uri 'self'; form-action 'self'; \
+                               frame-ancestors 'none'; object-src 'none'";
+/// Swagger UI's: the same, except that its stylesheet draws a few icons
+/// (select arrows, copy button, model toggles) as `data:` images. Its page
+/// loads only its own files and runs no inline code, so `script-src` and
+/// `style-src` stay `'self'`.
+pub const SWAGGER_UI_CSP: &str = "default-src 'self'; img-src 'self' data:; base-uri 'self'; \
+                                  form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/// Headers set on every response by [`security_headers`].
+#[derive(Clone, Debug, Default)]
+pub struct SecurityHeaders {
+    /// `Strict-Transport-Security`, in production when `SECURE_HSTS_SECONDS`
+    /// is above 0 (see `Settings::hsts`).
+    pub hsts: Option<HeaderValue>,
+}
+
+/// Every response: `nosniff`, `Referrer-Policy: no-referrer` and, when
+/// configured, HSTS. Every `/api/` response: `Cache-Control: no-store`, so
+/// patient data never sits in a shared cache or the browser's history. Every
+/// HTML page (the console, Swagger UI): a Content-Security-Policy limited to
+/// `'self'` and `X-Frame-Options: DENY`. Set last, over whatever the handler
+/// or an inner layer (CORS, the envelope, a refusal) answered.
+pub async fn security_headers(
+    State(policy): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    let (api, docs) = (under("/api"), under("/api/docs"));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if html {
+        let csp = if docs { SWAGGER_UI_CSP } else { CONSOLE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if let Some(hsts) = &policy.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    response
+}
+
+/// The request's `Host` once it passed [`allowed_hosts`]: the only host that
+/// absolute links (a list's `next`/`previous`) may be built on.
+#[derive(Clone, Debug)]
+pub struct ValidatedHost(pub String);
+
+/// Answers 400 to a `Host` header that is not a host name or `[IPv6]`
+/// literal with an optional numeric port, or whose name is outside
+/// `ALLOWED_HOSTS`, as Django does, so that links built from the header
+/// cannot be poisoned. The health probes are exempt: orchestrators call them
+/// by IP address.
 pub async fn allowed_hosts(
     State(allowed): State<Arc<Vec<String>>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if request.uri().path().starts_with("/api/health") {
@@ -126,44 +197,92 @@ pub async fn allowed_hosts(
         .map(str::to_string)
         .or_else(|| request.uri().authority().map(ToString::to_string))
         .unwrap_or_default();
-    if host_allowed(&host, &allowed) {
-        next.run(request).await
-    } else {
-        ApiError::BadRequest("Invalid Host header. Add it to ALLOWED_HOSTS.".to_string())
-            .into_response()
+    let Some((name, _port)) = split_host(&host) else {
+        return ApiError::BadRequest(
+            "Invalid Host header: expected a host name or [IPv6] address with an optional \
+             numeric port."
+                .to_string(),
+        )
+        .into_response();
+    };
+    if !name_allowed(&name, &allowed) {
+        return ApiError::BadRequest("Invalid Host header. Add it to ALLOWED_HOSTS.".to_string())
+            .into_response();
     }
+    request.extensions_mut().insert(ValidatedHost(host));
+    next.run(request).await
 }
 
-/// `host[:port]` against Django's patterns: `*`, an exact name, or
-/// `.example.com` for the domain and every subdomain.
+/// Django's `split_domain_port`: `host` must be a name of ASCII letters,
+/// digits, dots and hyphens, or an `[IPv6]` literal of hex digits, colons and
+/// dots, optionally followed by `:` and at least one digit. Returns the
+/// lower-cased name (a trailing dot removed) and the port; `None` for
+/// anything else (`localhost:@evil.example`, `host:80:80`, `a b`, `x:`).
+#[must_use]
+pub fn split_host(host: &str) -> Option<(String, Option<u16>)> {
+    let host = host.to_ascii_lowercase();
+    let (name, rest) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        let (literal, rest) = host.split_at(end + 1);
+        let inner = &literal[1..literal.len() - 1];
+        // `[a-f0-9]*:[a-f0-9.:]+`: at least one colon, then something.
+        let (before, after) = inner.split_once(':')?;
+        let hex = |c: char| c.is_ascii_hexdigit();
+        if !before.chars().all(hex)
+            || after.is_empty()
+            || !after.chars().all(|c| hex(c) || c == '.' || c == ':')
+        {
+            return None;
+        }
+        (literal.to_string(), rest)
+    } else {
+        let end = host.find(':').unwrap_or(host.len());
+        let (name, rest) = host.split_at(end);
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        {
+            return None;
+        }
+        (name.to_string(), rest)
+    };
+    let port = match rest.strip_prefix(':') {
+        None if rest.is_empty() => None,
+        None => return None,
+        Some(digits) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) => {
+            // Django takes any run of digits; one too large for a port is
+            // still a syntactically valid header, so it is kept as "no port".
+            digits.parse().ok()
+        }
+        Some(_) => return None,
+    };
+    let name = name.strip_suffix('.').unwrap_or(&name).to_string();
+    (!name.is_empty()).then_some((name, port))
+}
+
+/// A validated, lower-cased host name against Django's patterns: `*`, an
+/// exact name, or `.example.com` for the domain and every subdomain.
+#[must_use]
+pub fn name_allowed(name: &str, allowed: &[String]) -> bool {
+    allowed.iter().any(|pattern| {
+        pattern == "*"
+            || pattern == name
+            || pattern
+                .strip_prefix('.')
+                .is_some_and(|domain| name == domain || name.ends_with(&format!(".{domain}")))
+    })
+}
+
+/// `host[:port]` (syntax first, then the name) against `ALLOWED_HOSTS`.
 #[must_use]
 pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
-    let host = host.trim().to_ascii_lowercase();
-    let name = if host.starts_with('[') {
-        // IPv6 literal: "[::1]:8000" -> "[::1]"
-        host.split_once(']')
-            .map_or(host.as_str(), |(ip, _)| ip)
-            .to_string()
-            + "]"
-    } else {
-        host.rsplit_once(':')
-            .map_or(host.as_str(), |(name, _)| name)
-            .to_string()
-    };
-    let name = name.trim_end_matches('.');
-    !name.is_empty()
-        && allowed.iter().any(|pattern| {
-            pattern == "*"
-                || pattern == name
-                || pattern
-                    .strip_prefix('.')
-                    .is_some_and(|domain| name == domain || name.ends_with(&format!(".{domain}")))
-        })
+    split_host(host).is_some_and(|(name, _)| name_allowed(&name, allowed))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::host_allowed;
+    use super::{host_allowed, split_host};
 
     #[test]
     fn hosts_match_like_django() {
@@ -177,5 +296,41 @@ mod tests {
         assert!(!host_allowed("", &allowed));
         assert!(host_allowed("[::1]:8000", &["[::1]".to_string()]));
         assert!(host_allowed("anything", &["*".to_string()]));
+        // The name before the last colon is `localhost`, but this is no host.
+        assert!(!host_allowed("localhost:@evil.example", &allowed));
+    }
+
+    #[test]
+    fn host_syntax_is_djangos() {
+        let some = |name: &str, port: Option<u16>| Some((name.to_string(), port));
+        assert_eq!(split_host("localhost:8000"), some("localhost", Some(8000)));
+        assert_eq!(split_host("Example.COM."), some("example.com", None));
+        assert_eq!(split_host("[::1]:80"), some("[::1]", Some(80)));
+        assert_eq!(split_host("[2001:DB8::1]"), some("[2001:db8::1]", None));
+        assert_eq!(
+            split_host("[::ffff:127.0.0.1]"),
+            some("[::ffff:127.0.0.1]", None)
+        );
+        for bad in [
+            "",
+            ".",
+            "a b",
+            "x:y",
+            "host:80:80",
+            "@evil",
+            "localhost:@evil.example",
+            "localhost:",
+            "localhost:+80",
+            "[::1]:",
+            "[::1]x",
+            "[::1",
+            "[:]",
+            "[g::1]",
+            "::1",
+            "local_host",
+            "h\u{e9}te",
+        ] {
+            assert_eq!(split_host(bad), None, "{bad:?}");
+        }
     }
 }

@@ -54,6 +54,9 @@ pub struct Settings {
     /// unused this long ends (on top of its 8-hour absolute limit).
     #[serde(default = "default_admin_idle_timeout_minutes")]
     pub admin_idle_timeout_minutes: i64,
+    /// `SECURE_HSTS_SECONDS` (Django's name), default 0: no HSTS header.
+    #[serde(default)]
+    pub secure_hsts_seconds: u64,
 }
 
 fn default_admin_idle_timeout_minutes() -> i64 {
@@ -125,32 +128,101 @@ impl Settings {
         chrono::Duration::minutes(self.admin_idle_timeout_minutes.max(1))
     }
 
-    /// Refuses a production start with an empty or development signing key:
-    /// anyone could forge tokens with it.
+    /// Refuses a production start with DEBUG on or a weak signing key:
+    /// anyone who can guess the key can forge tokens.
     ///
     /// # Errors
     /// A message naming the problem and the fix.
     pub fn check_for(&self, environment: &Environment) -> Result<(), String> {
-        if *environment == Environment::Production && self.debug() {
+        if *environment != Environment::Production {
+            return Ok(());
+        }
+        if self.debug() {
             return Err(
                 "DEBUG is on: production refuses to start, because debug mode is \
                         meant for development only. Set DEBUG=False."
                     .to_string(),
             );
         }
-        if *environment == Environment::Production
-            && (self.secret_key.trim().is_empty()
-                || self.secret_key == DEVELOPMENT_SECRET_KEY
-                || self.secret_key.starts_with("django-insecure"))
-        {
+        if self.secret_key.trim().is_empty() || self.is_development_key() {
             return Err(
                 "SECRET_KEY is empty or the development key: production refuses to \
                         start. Set SECRET_KEY to a long random value."
                     .to_string(),
             );
         }
+        check_key_strength(&self.secret_key)
+    }
+
+    /// The development key is public (it is in the source): refused whenever
+    /// the server listens on more than the loopback interface, in any
+    /// environment.
+    ///
+    /// # Errors
+    /// A message naming the problem and the fix.
+    pub fn check_binding(&self, binding: &str) -> Result<(), String> {
+        if self.is_development_key() && !is_loopback(binding) {
+            return Err(format!(
+                "SECRET_KEY is the development key and the server would listen on {binding}, \
+                 reachable from other machines: anyone could forge its tokens. Set SECRET_KEY \
+                 to a long random value (openssl rand -hex 32), or bind to 127.0.0.1."
+            ));
+        }
         Ok(())
     }
+
+    /// The published development key (or any of Django's `django-insecure-`
+    /// keys).
+    #[must_use]
+    pub fn is_development_key(&self) -> bool {
+        self.secret_key == DEVELOPMENT_SECRET_KEY || self.secret_key.starts_with("django-insecure")
+    }
+
+    /// `Strict-Transport-Security`, sent in production only, when
+    /// `SECURE_HSTS_SECONDS` is above 0. Without `includeSubDomains` (Django's
+    /// default too): sibling hosts of the API may not all serve HTTPS.
+    #[must_use]
+    pub fn hsts(&self, environment: &Environment) -> Option<String> {
+        (*environment == Environment::Production && self.secure_hsts_seconds > 0)
+            .then(|| format!("max-age={}", self.secure_hsts_seconds))
+    }
+}
+
+/// The shortest production `SECRET_KEY`, in bytes (HS256 wants a key at
+/// least as long as its 256-bit hash).
+pub const SECRET_KEY_MIN_BYTES: usize = 32;
+/// Fewer distinct characters than this is no random key (Django's check).
+pub const SECRET_KEY_MIN_DISTINCT: usize = 5;
+
+/// A production key is long enough and not a repeated pattern.
+fn check_key_strength(key: &str) -> Result<(), String> {
+    if key.len() < SECRET_KEY_MIN_BYTES {
+        return Err(format!(
+            "SECRET_KEY is {} bytes long: production refuses a key shorter than \
+             {SECRET_KEY_MIN_BYTES} bytes, which could be guessed. Set SECRET_KEY to a long \
+             random value (openssl rand -hex 32).",
+            key.len()
+        ));
+    }
+    let distinct = key.chars().collect::<std::collections::BTreeSet<_>>().len();
+    if distinct < SECRET_KEY_MIN_DISTINCT {
+        return Err(format!(
+            "SECRET_KEY has only {distinct} distinct characters: production refuses a key \
+             with fewer than {SECRET_KEY_MIN_DISTINCT}, which is no random value. Set \
+             SECRET_KEY to a long random value (openssl rand -hex 32)."
+        ));
+    }
+    Ok(())
+}
+
+/// `127.0.0.1` (any of `127.0.0.0/8`), `::1` (bracketed or not) or
+/// `localhost`; `0.0.0.0` and every other address or name is not.
+fn is_loopback(binding: &str) -> bool {
+    let address = binding.trim().trim_start_matches('[').trim_end_matches(']');
+    address.eq_ignore_ascii_case("localhost")
+        || address
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// What the request path needs at hand, built once at boot and kept in the
@@ -193,6 +265,7 @@ mod tests {
             count_queries: false,
             mail: MailSettings::default(),
             admin_idle_timeout_minutes: default_admin_idle_timeout_minutes(),
+            secure_hsts_seconds: 0,
         }
     }
 
@@ -203,7 +276,7 @@ mod tests {
         assert!(with_key(DEVELOPMENT_SECRET_KEY)
             .check_for(&production)
             .is_err());
-        assert!(with_key("k3Jx-long-random-value-9f2a")
+        assert!(with_key("k3Jx-long-random-value-9f2a-0123456789")
             .check_for(&production)
             .is_ok());
         assert!(with_key(DEVELOPMENT_SECRET_KEY)
@@ -212,8 +285,69 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_a_short_or_patterned_secret_key_and_says_why() {
+        let production = Environment::Production;
+        let short = with_key("k3Jx-long-random-value-9f2a").check_for(&production);
+        assert!(
+            short.as_ref().is_err_and(|why| why.contains("SECRET_KEY")
+                && why.contains("27 bytes")
+                && why.contains("32")),
+            "{short:?}"
+        );
+        assert!(with_key(&"x".repeat(31)).check_for(&production).is_err());
+        // Bytes, not characters: "€αβγδ" is 5 characters in 11 bytes.
+        assert!(with_key(&"€αβγδ".repeat(3)).check_for(&production).is_ok());
+        let patterned = with_key(&"abcd".repeat(16)).check_for(&production);
+        assert!(
+            patterned
+                .as_ref()
+                .is_err_and(|why| why.contains("SECRET_KEY") && why.contains("4 distinct")),
+            "{patterned:?}"
+        );
+        assert!(with_key(&"abcde".repeat(7)).check_for(&production).is_ok());
+        assert!(
+            with_key("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                .check_for(&production)
+                .is_ok()
+        );
+        // Development and test take any key.
+        assert!(with_key("short")
+            .check_for(&Environment::Development)
+            .is_ok());
+        assert!(with_key("aaaa").check_for(&Environment::Test).is_ok());
+    }
+
+    #[test]
+    fn the_development_key_is_refused_on_any_but_the_loopback_interface() {
+        let development = with_key(DEVELOPMENT_SECRET_KEY);
+        for loopback in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"] {
+            assert!(development.check_binding(loopback).is_ok(), "{loopback}");
+        }
+        for open in [
+            "0.0.0.0",
+            "::",
+            "[::]",
+            "192.168.1.20",
+            "10.0.0.5",
+            "example.org",
+        ] {
+            let refusal = development.check_binding(open).unwrap_err();
+            assert!(
+                refusal.contains("SECRET_KEY") && refusal.contains(open),
+                "{refusal}"
+            );
+        }
+        assert!(with_key("django-insecure-abc")
+            .check_binding("0.0.0.0")
+            .is_err());
+        assert!(with_key("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c")
+            .check_binding("0.0.0.0")
+            .is_ok());
+    }
+
+    #[test]
     fn production_refuses_debug_and_says_why() {
-        let mut settings = with_key("k3Jx-long-random-value-9f2a");
+        let mut settings = with_key("k3Jx-long-random-value-9f2a-0123456789");
         for on in ["True", "true", "1"] {
             settings.debug = on.to_string();
             let refusal = settings.check_for(&Environment::Production).unwrap_err();
@@ -221,6 +355,19 @@ mod tests {
         }
         settings.debug = "False".to_string();
         assert!(settings.check_for(&Environment::Production).is_ok());
+    }
+
+    #[test]
+    fn hsts_is_sent_in_production_only_when_configured() {
+        let mut settings = with_key("k3Jx-long-random-value-9f2a");
+        assert_eq!(settings.hsts(&Environment::Production), None);
+        settings.secure_hsts_seconds = 31_536_000;
+        assert_eq!(
+            settings.hsts(&Environment::Production).as_deref(),
+            Some("max-age=31536000")
+        );
+        assert_eq!(settings.hsts(&Environment::Development), None);
+        assert_eq!(settings.hsts(&Environment::Test), None);
     }
 
     #[test]

@@ -1,10 +1,8 @@
-use axum::{
-    extract::FromRequestParts,
-    http::{header, request::Parts},
-};
+use axum::{extract::FromRequestParts, http::request::Parts};
 
 use crate::{
     errors::{ApiError, FieldErrors},
+    middleware::ValidatedHost,
     models::{fields::NO_NUL, listing::QueryParams},
 };
 
@@ -22,17 +20,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
     /// 400 naming a parameter whose value holds a NUL character (`%00`),
     /// which no filter can match and PostgreSQL cannot take as text.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        // Only a host that passed the Host header check: a list reached
+        // without it (no such route today) links to localhost.
         let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|value| value.to_str().ok())
-            .or_else(|| {
-                parts
-                    .uri
-                    .authority()
-                    .map(axum::http::uri::Authority::as_str)
-            })
-            .unwrap_or("localhost");
+            .extensions
+            .get::<ValidatedHost>()
+            .map_or("localhost", |host| host.0.as_str());
         let scheme = parts
             .headers
             .get("x-forwarded-proto")

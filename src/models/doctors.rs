@@ -1,8 +1,9 @@
 //! The doctor directory: every authenticated user reads it and may add to
 //! it; only a record's creator may change or delete it (403 for others).
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, JoinType, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    RelationTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ use super::{
     caller::Caller,
     fields::{Input, Mode, Text},
     listing::{self, fold, Page, PageRequest, QueryParams},
-    now,
+    mappings, now, patients,
     tokens::is_unique_violation,
 };
 use crate::errors::{ApiError, ApiResult, FieldErrors};
@@ -223,8 +224,18 @@ pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
 }
 
 /// A doctor the caller may change: 404 if missing, 403 if someone else's.
-async fn find_writable(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Model> {
-    let doctor = find(db, id).await?;
+/// `lock` takes the row's write lock (PostgreSQL; inside a transaction).
+async fn find_writable<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+    lock: bool,
+) -> ApiResult<Model> {
+    let mut select = Entity::find_by_id(id);
+    if lock {
+        select = select.lock_exclusive();
+    }
+    let doctor = select.one(db).await?.ok_or_else(ApiError::not_found)?;
     if caller.may_change(doctor.created_by) {
         Ok(doctor)
     } else {
@@ -293,7 +304,7 @@ pub async fn update(
     body: &Value,
     mode: Mode,
 ) -> ApiResult<Model> {
-    let existing = find_writable(db, caller, id).await?;
+    let existing = find_writable(db, caller, id, false).await?;
     let input = DoctorInput::parse(body, mode)?;
     check_unique(
         db,
@@ -310,14 +321,57 @@ pub async fn update(
     row.update(db).await.map_err(unique_error)
 }
 
-/// Deletes the doctor and, by cascade, its mappings.
+/// Deletes the doctor and, by cascade, its mappings. Through the API, the
+/// creator may not delete a doctor assigned to other users' patients: the
+/// cascade would remove their assignments without a word (409; they can set
+/// `is_available=false` instead). Staff in the console may, after a
+/// confirmation page that lists what goes.
+///
+/// The check and the delete run in one transaction that first takes the
+/// doctor row's write lock, so an assignment cannot slip in between them: on
+/// PostgreSQL `SELECT ... FOR UPDATE` (a new mapping's foreign key check
+/// waits for it, then finds the doctor gone); on SQLite `BEGIN IMMEDIATE`
+/// (the database's one write lock, so concurrent writers wait).
 ///
 /// # Errors
-/// 404 if missing, 403 if not the caller's.
+/// 404 if missing, 403 if not the caller's, 409 if assigned to other users'
+/// patients.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
-    let existing = find_writable(db, caller, id).await?;
-    existing.delete(db).await?;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    let existing = find_writable(&txn, caller, id, true).await?;
+    if !caller.staff_console {
+        let others = mappings::Entity::find()
+            .join(JoinType::InnerJoin, mappings::Relation::Patients.def())
+            .filter(mappings::Column::DoctorId.eq(id))
+            .filter(patients::Column::OwnerId.ne(caller.id()))
+            .count(&txn)
+            .await?;
+        if others > 0 {
+            return Err(ApiError::Conflict(assigned_elsewhere(others)));
+        }
+    }
+    existing.delete(&txn).await?;
+    txn.commit().await?;
     Ok(())
+}
+
+/// The 409's message: how many patients, and what to do instead.
+fn assigned_elsewhere(patients: u64) -> String {
+    let whose = if patients == 1 {
+        "1 patient of another user".to_string()
+    } else {
+        format!("{patients} patients of other users")
+    };
+    format!(
+        "This doctor is assigned to {whose}; deleting the record would remove those \
+         assignments. Nothing was deleted. Set is_available=false instead to stop new \
+         assignments."
+    )
 }
 
 impl sea_orm::ActiveModelBehavior for ActiveModel {}

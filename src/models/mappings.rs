@@ -5,7 +5,8 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    LoaderTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+    LoaderTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, SqlErr,
+    TransactionTrait,
 };
 use serde_json::Value;
 
@@ -187,9 +188,12 @@ pub async fn create(
         .unwrap_or_default();
     let mut patient = None;
     if let Some(id) = patient_id {
-        patient = patients::find(db, caller, id).await.ok();
-        if patient.is_none() {
-            input.error("patient", does_not_exist(&id.to_string()));
+        // Only "not the caller's, or missing" is the client's mistake; any
+        // other failure (a lost database: 503) is answered as itself.
+        match patients::find(db, caller, id).await {
+            Ok(found) => patient = Some(found),
+            Err(ApiError::NotFound(_)) => input.error("patient", does_not_exist(&id.to_string())),
+            Err(err) => return Err(err),
         }
     }
     let mut doctor = None;
@@ -216,16 +220,39 @@ pub async fn create(
     if is_primary {
         demote_primary(&txn, patient.id).await?;
     }
-    let mapping = new_row(patient.id, doctor.id, is_primary, notes)
+    let mapping = match new_row(patient.id, doctor.id, is_primary, notes)
         .insert(&txn)
         .await
-        .map_err(unique_error)?;
+    {
+        Ok(mapping) => mapping,
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(SqlErr::ForeignKeyConstraintViolation(_))
+            ) =>
+        {
+            txn.rollback().await?;
+            return Err(vanished(db, patient.id, doctor.id).await);
+        }
+        Err(err) => return Err(unique_error(err)),
+    };
     txn.commit().await?;
     Ok(MappingDetail {
         mapping,
         patient,
         doctor,
     })
+}
+
+/// The patient or the doctor was deleted between its lookup and the insert
+/// (a doctor's delete waits for no one): the same 400 as if it had been gone
+/// before.
+async fn vanished(db: &DatabaseConnection, patient_id: i32, doctor_id: i32) -> ApiError {
+    match doctors::Entity::find_by_id(doctor_id).one(db).await {
+        Ok(Some(_)) => ApiError::validation("patient", does_not_exist(&patient_id.to_string())),
+        Ok(None) => ApiError::validation("doctor", does_not_exist(&doctor_id.to_string())),
+        Err(err) => err.into(),
+    }
 }
 
 /// A new assignment, not yet inserted (`create`, and batched demo data:

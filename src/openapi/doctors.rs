@@ -182,10 +182,15 @@ pub fn operations() -> Vec<Op> {
             "doctors",
             "Delete a doctor",
         )
-        .describe(ONLY_CREATOR)
+        .describe(
+            "Only the user who created the record may do this (403 otherwise). Its \
+             assignments to the creator's own patients are deleted with it; while it is \
+             assigned to patients of other users the answer is 409, naming how many, and \
+             nothing is deleted: set `is_available` to `false` instead.",
+        )
         .secured()
         .path_id("id", ID)
-        .errors(&[403])
+        .errors(&[403, 409])
         .ok(200, "Deleted (`data: null`).", "EmptyResponse"),
     ]
 }

@@ -98,12 +98,12 @@ pub(super) fn error_responses() -> Vec<(&'static str, Response)> {
         (error_name(status), builder.build())
     };
     vec![
-        response(400, "Invalid input: each bad field is named in `errors` (also a `Host` outside ALLOWED_HOSTS)."),
+        response(400, "Invalid input: each bad field is named in `errors` (also a malformed `Host` header, or one outside ALLOWED_HOSTS)."),
         response(401, "No token, or a bad, expired, revoked or wrong-type token, or a user gone or inactive."),
         response(403, "Authenticated, but the record is not the caller's to change."),
         response(404, "No such record, or not the caller's (the same answer on purpose)."),
         response(405, "The path does not serve this method."),
-        response(409, "Conflicts with a concurrent change; retry."),
+        response(409, "Conflicts with the current state: a concurrent change (retry), or a rule the operation describes."),
         response(413, "Body over 1 MiB."),
         response(415, "Body not `application/json`."),
         response(429, "Too many requests; see `Retry-After`."),

@@ -3,8 +3,12 @@
 
 - the seed's variables work from a `.env` file, and the environment wins over it;
 - `DATABASE_URL` wins over `DB_*`, and `DB_*` alone select PostgreSQL;
-- production refuses to start with DEBUG on, with an empty or the development
-  SECRET_KEY, and says why.
+- production refuses to start with DEBUG on, with an empty, the development, a
+  short (under 32 bytes) or a patterned (under 5 distinct characters)
+  SECRET_KEY, and says why; the development key is refused on a non-loopback
+  address in any environment and warned about whenever it is used;
+- the security headers (no-store, nosniff, no-referrer, no x-powered-by), and
+  HSTS in production only when SECURE_HSTS_SECONDS is set.
 
     python3 tests/config/check_config.py --binary target/release/healthcare_backend-cli \
         --postgres postgres://postgres@127.0.0.1:5432
@@ -81,6 +85,35 @@ def status_of(port, path, host=None):
         return error.code, json.loads(error.read() or b"null")
 
 
+def refused(binary, workdir, env, *flags):
+    """Runs `start` expecting a refusal: (exit code, output); the exit code is
+    None if the server started instead (it is then stopped)."""
+    try:
+        process = subprocess.run([binary, "start", *flags], cwd=workdir, env=env, capture_output=True,
+                                 text=True, timeout=30)
+        return process.returncode, process.stdout + process.stderr
+    except subprocess.TimeoutExpired as expired:
+        output = (expired.stdout or b"") + (expired.stderr or b"")
+        return None, output.decode(errors="replace") if isinstance(output, bytes) else output
+
+
+def headers_of(port, path, host=None):
+    """(status, headers with lower-cased names) of a GET."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if host:
+        request.add_header("Host", host)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+def security_headers_ok(headers):
+    return (headers.get("cache-control") == "no-store" and headers.get("x-content-type-options") == "nosniff"
+            and headers.get("referrer-policy") == "no-referrer" and "x-powered-by" not in headers)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/healthcare_backend-cli"))
@@ -116,7 +149,13 @@ def main():
                 access = json.loads(response.read())["data"]["tokens"]["access"]
             claims = json.loads(__import__("base64").urlsafe_b64decode(access.split(".")[1] + "=="))
             check(claims["exp"] - claims["iat"] == 300, "JWT_ACCESS_TOKEN_LIFETIME_MINUTES from .env")
-        stop(process)
+            status, headers = headers_of(port, "/api/auth/me/", host="clinic.test")
+            check(security_headers_ok(headers) and "strict-transport-security" not in headers,
+                  "development: no-store, nosniff, no-referrer, no x-powered-by, no HSTS "
+                  f"({ {k: v for k, v in headers.items() if k not in ('date', 'x-request-id', 'vary')} })")
+        output = stop(process)
+        check("SECRET_KEY is the development key" in output,
+              "a warning at start when the development SECRET_KEY is in use")
         tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc",
                                  "select count(*) from users"], capture_output=True, text=True).stdout.strip()
         check(tables == "1", "the user was written to the DB_* database")
@@ -155,8 +194,26 @@ def main():
             check(False, "server with REQUEST_TIMEOUT_MS starts")
         output = stop(process)
         check("throttling is OFF" in output, "production logs a warning at start when throttling is off")
+        check("development key" not in output, "no development-key warning with a real SECRET_KEY")
 
-        # 4. Production refuses unsafe settings, and says why.
+        # 4. Production security headers; HSTS only with SECURE_HSTS_SECONDS.
+        for hsts, expected in [(None, None), ("31536000", "max-age=31536000")]:
+            port4 = free_port()
+            extra = {"SECURE_HSTS_SECONDS": hsts} if hsts else {}
+            process, answered = serve(binary, workdir, base_env(
+                LOCO_ENV="production", DEBUG="False", SECRET_KEY="k-" + uuid.uuid4().hex, PORT=str(port4),
+                DATABASE_URL=f"{args.postgres}/{database}", **extra), port4)
+            if answered:
+                status, headers = headers_of(port4, "/api/auth/me/")
+                check(status == 401 and security_headers_ok(headers)
+                      and headers.get("strict-transport-security") == expected,
+                      f"production, SECURE_HSTS_SECONDS={hsts}: Strict-Transport-Security "
+                      f"{headers.get('strict-transport-security')!r}, no-store, nosniff, no x-powered-by")
+            else:
+                check(False, f"production server with SECURE_HSTS_SECONDS={hsts} starts")
+            stop(process)
+
+        # 5. Production refuses unsafe settings, and says why.
         production = dict(LOCO_ENV="production", PORT=str(free_port()),
                           DATABASE_URL=f"{args.postgres}/{database}")
         for label, extra, expected in [
@@ -164,12 +221,22 @@ def main():
             ("an empty SECRET_KEY", {"DEBUG": "False"}, "SECRET_KEY"),
             ("the development SECRET_KEY",
              {"DEBUG": "False", "SECRET_KEY": "django-insecure-dev-key-change-me-in-production"}, "SECRET_KEY"),
+            ("a SECRET_KEY shorter than 32 bytes",
+             {"DEBUG": "False", "SECRET_KEY": uuid.uuid4().hex[:31]}, "shorter than 32 bytes"),
+            ("a SECRET_KEY of fewer than 5 distinct characters",
+             {"DEBUG": "False", "SECRET_KEY": "abcd" * 16}, "4 distinct characters"),
         ]:
-            process = subprocess.run([binary, "start"], cwd=workdir, env=base_env(**production, **extra),
-                                     capture_output=True, text=True, timeout=60)
-            output = process.stdout + process.stderr
-            check(process.returncode != 0 and expected in output,
+            code, output = refused(binary, workdir, base_env(**production, **extra))
+            check(code not in (0, None) and expected in output,
                   f"production refuses {label} and says why ({output.strip().splitlines()[-1:]})")
+
+        # 6. The development key on a non-loopback address: refused in any environment.
+        code, output = refused(binary, workdir, base_env(PORT=str(free_port()),
+                                                         DATABASE_URL=f"{args.postgres}/{database}"),
+                               "--binding", "0.0.0.0")
+        check(code not in (0, None) and "SECRET_KEY is the development key" in output and "0.0.0.0" in output,
+              f"development refuses the development SECRET_KEY on 0.0.0.0 and says why "
+              f"({output.strip().splitlines()[-1:]})")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",

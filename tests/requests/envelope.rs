@@ -17,6 +17,8 @@ use tower::ServiceExt;
 
 use crate::support::{patient_body, Resp, TestApp, PASSWORD};
 
+mod headers;
+
 const MIB: usize = 1024 * 1024;
 
 /// Words that must never reach a client: SQL, driver internals, source paths.

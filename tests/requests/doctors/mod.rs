@@ -93,5 +93,6 @@ async fn count(app: &TestApp, user: &User) -> Value {
 
 mod access;
 mod crud;
+mod integrity;
 mod numbers;
 mod validation;

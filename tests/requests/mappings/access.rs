@@ -277,11 +277,22 @@ async fn deleting_a_doctor_deletes_its_mappings() {
     let john_patel = app.assign(&alice, &john, &patel, true).await;
     let bobs_mapping = app.assign(&bob, &bobs_patient, &patel, true).await;
 
+    // Alice's assignment of Bob's doctor blocks his delete (409, nothing
+    // deleted: tests/requests/doctors/integrity.rs) until she removes it;
+    // then his own assignment goes with the doctor.
+    let delete_patel = || {
+        app.delete(&format!("/api/doctors/{}/", id(&patel)))
+            .token(&bob)
+            .send()
+    };
+    delete_patel().await.error_envelope(StatusCode::CONFLICT);
     let resp = app
-        .delete(&format!("/api/doctors/{}/", id(&patel)))
-        .token(&bob)
+        .delete(&format!("/api/mappings/detail/{}/", id(&john_patel)))
+        .token(&alice)
         .send()
         .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
+    let resp = delete_patel().await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
 
     assert_eq!(ids(&list(&app, &alice, "").await), vec![id(&john_chen)]);

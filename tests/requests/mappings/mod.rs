@@ -94,3 +94,4 @@ async fn primaries(app: &TestApp, user: &User, patient: &Value) -> Vec<i64> {
 mod access;
 mod create;
 mod crud;
+mod lost_database;
