@@ -10,6 +10,10 @@ use validator::ValidateEmail;
 
 use crate::errors::{ApiError, FieldErrors};
 
+mod cents;
+pub use cents::format_cents;
+use cents::parse_cents;
+
 pub const REQUIRED: &str = "This field is required.";
 pub const NOT_NULL: &str = "This field may not be null.";
 pub const NOT_BLANK: &str = "This field may not be blank.";
@@ -349,70 +353,4 @@ fn value_text(value: &Value) -> String {
 #[must_use]
 pub fn does_not_exist(pk: &str) -> String {
     format!("Invalid pk \"{pk}\" - object does not exist.")
-}
-
-/// Parses `"250"`, `"250.5"`, `"250.00"` into cents.
-fn parse_cents(text: &str, max_digits: usize) -> Result<i64, String> {
-    const INVALID: &str = "A valid number is required.";
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && fraction.is_empty() || !digits_only(whole) || !digits_only(fraction) {
-        return Err(INVALID.to_string());
-    }
-    if negative && (whole.bytes().any(|b| b != b'0') || fraction.bytes().any(|b| b != b'0')) {
-        return Err("Ensure this value is greater than or equal to 0.".to_string());
-    }
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.len() > 2 {
-        return Err("Ensure that there are no more than 2 decimal places.".to_string());
-    }
-    let whole = whole.trim_start_matches('0');
-    if whole.len() > max_digits - 2 {
-        return Err(format!(
-            "Ensure that there are no more than {} digits before the decimal point.",
-            max_digits - 2
-        ));
-    }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| INVALID.to_string())?
-    };
-    let fraction: i64 = format!("{fraction:0<2}")
-        .parse()
-        .map_err(|_| INVALID.to_string())?;
-    Ok(whole * 100 + fraction)
-}
-
-/// Renders cents as the contract's decimal string, `"250.00"`.
-#[must_use]
-pub fn format_cents(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cents_round_trip() {
-        assert_eq!(parse_cents("250.00", 10), Ok(25000));
-        assert_eq!(parse_cents("250.5", 10), Ok(25050));
-        assert_eq!(parse_cents("0", 10), Ok(0));
-        assert_eq!(parse_cents(".5", 10), Ok(50));
-        assert_eq!(parse_cents("-0.00", 10), Ok(0));
-        assert_eq!(parse_cents("99999999.99", 10), Ok(9_999_999_999));
-        assert!(parse_cents("100000000", 10).is_err());
-        assert!(parse_cents("1.234", 10).is_err());
-        assert!(parse_cents("-1", 10).is_err());
-        assert!(parse_cents("abc", 10).is_err());
-        assert!(parse_cents("1e3", 10).is_err());
-        assert!(parse_cents(".", 10).is_err());
-        assert_eq!(format_cents(25050), "250.50");
-        assert_eq!(format_cents(7), "0.07");
-    }
 }
