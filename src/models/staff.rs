@@ -118,17 +118,25 @@ fn ensure_may_manage(actor: &Model, target: &Model) -> ApiResult<()> {
 }
 
 /// Reads the staff flags, refusing any change to them unless the actor is a
-/// superuser.
-fn flags(input: &mut Input<'_>, actor: &Model, current: Option<&Model>) -> (bool, bool, bool) {
+/// superuser: on a new account as a field error, on an existing one (the
+/// actor's own included) as a refused action, 403.
+fn flags(
+    input: &mut Input<'_>,
+    actor: &Model,
+    current: Option<&Model>,
+) -> ApiResult<(bool, bool, bool)> {
     let is_active = input.boolean("is_active", false).unwrap_or(true);
     let is_staff = input.boolean("is_staff", false).unwrap_or(false);
     let is_superuser = input.boolean("is_superuser", false).unwrap_or(false);
     let (was_staff, was_superuser) =
         current.map_or((false, false), |u| (u.is_staff, u.is_superuser));
     if !actor.is_superuser && (is_staff != was_staff || is_superuser != was_superuser) {
+        if current.is_some() {
+            return Err(ApiError::Forbidden(FLAGS_NEED_SUPERUSER.to_string()));
+        }
         input.error("is_staff", FLAGS_NEED_SUPERUSER);
     }
-    (is_active, is_staff, is_superuser)
+    Ok((is_active, is_staff, is_superuser))
 }
 
 /// Creates an account from the console's form.
@@ -142,7 +150,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> Api
         .email("email", Text::required(254))
         .map(|e| e.to_lowercase());
     let password = users::new_password(&mut input, name.as_deref(), email.as_deref());
-    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, None);
+    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, None)?;
     input.finish()?;
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(ApiError::Internal);
@@ -194,7 +202,7 @@ pub async fn update(
     let email = input
         .email("email", Text::required(254))
         .map(|e| e.to_lowercase());
-    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, Some(&existing));
+    let (is_active, is_staff, is_superuser) = flags(&mut input, actor, Some(&existing))?;
     if actor.id == id && !is_active {
         input.error("is_active", "You cannot deactivate your own account.");
     }

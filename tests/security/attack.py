@@ -285,9 +285,10 @@ def console_escalation(t, port, binary, workdir, env):
         t.row(1, f"staff deletes {who}", 403, status(sam.post(f"/admin/users/{target}/delete/", {})))
     t.row(1, "the superuser still signs in with the old password", 200,
           status(sign_in(port, root_email)[0]))
-    sam.post(f"/admin/users/{staff['id']}/",
-             {"name": staff["name"], "email": staff["email"], "is_active": "true", "is_staff": "true",
-              "is_superuser": "true"})
+    t.row(1, "staff sends is_superuser for its own account (a forged form)", 403,
+          status(sam.post(f"/admin/users/{staff['id']}/",
+                          {"name": staff["name"], "email": staff["email"], "is_active": "true",
+                           "is_staff": "true", "is_superuser": "true"})))
     t.row(1, "staff grants itself superuser, then resets the superuser's password", 403,
           status(sam.post(f"/admin/users/{root_id}/password/",
                           {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})))

@@ -253,10 +253,13 @@ pub async fn change(
     };
     let mut json = forms::to_json(&resource.fields(false), &pairs);
     if resource == Resource::Users && !session.user.is_superuser {
-        // The boxes are shown but only a superuser's change counts; the
-        // model refuses any other (staff::update).
+        // Other staff see the boxes disabled, so a browser sends neither:
+        // absent means unchanged. One that is sent anyway is an attempt,
+        // which the model refuses (staff::update, 403, logged).
         for key in ["is_staff", "is_superuser"] {
-            json[key] = before.json[key].clone();
+            if !pairs.iter().any(|(name, _)| name == key) {
+                json[key] = before.json[key].clone();
+            }
         }
     }
     match resource.update(&ctx.db, &caller, id, &json).await {

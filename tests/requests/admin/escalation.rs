@@ -327,3 +327,44 @@ async fn a_staff_member_is_not_offered_the_staff_flags_of_any_account() {
     let page = superuser.get(&format!("/admin/users/{}/", plain.id)).await;
     assert!(html(&page).contains("name=\"is_staff\" value=\"true\">"));
 }
+
+#[tokio::test]
+async fn a_staff_member_who_sends_the_flags_anyway_is_refused_and_logged() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let plain = account(&app, "Pat Plain", false, false).await;
+    let console = Console::open(&app, &staff).await;
+    // The boxes are disabled for them; a forged form sends them anyway.
+    for (target, forged) in [(&staff, "is_superuser"), (&plain, "is_staff")] {
+        let before = log_count(&app).await;
+        let mut pairs = vec![
+            ("name", target.name.clone()),
+            ("email", target.email.clone()),
+            ("is_active", "true".to_string()),
+            (forged, "true".to_string()),
+        ];
+        if target.is_staff {
+            pairs.push(("is_staff", "true".to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = console
+            .post(&format!("/admin/users/{}/", target.id), &pairs)
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::FORBIDDEN,
+            "{forged} of {}",
+            target.name
+        );
+        let after = reread(&app, target.id).await.expect("still there");
+        assert_eq!(
+            (after.is_staff, after.is_superuser),
+            (target.is_staff, target.is_superuser),
+            "{forged} of {} changed",
+            target.name
+        );
+        assert_eq!(log_count(&app).await, before + 1);
+        let logged = last_log(&app).await.expect("a log entry");
+        assert!(logged.action.starts_with("refused: "), "{}", logged.action);
+    }
+}

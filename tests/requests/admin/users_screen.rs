@@ -93,7 +93,8 @@ async fn only_superusers_change_staff_flags() {
 
     let plain_staff = Console::sign_in(&app, &staff).await;
     let response = plain_staff.post(&path, &grant).await;
-    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    // A refused action: 403, nothing changes (escalation.rs covers the log).
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(
         !row(&app, user.id).await.is_staff,
         "a staff member cannot grant staff"
