@@ -94,11 +94,6 @@ impl<'a> Input<'a> {
         self.errors.add(field, message);
     }
 
-    #[must_use]
-    pub fn has_error(&self, field: &str) -> bool {
-        self.errors.contains(field)
-    }
-
     /// # Errors
     /// Every message recorded while reading.
     pub fn finish(self) -> Result<(), ApiError> {
