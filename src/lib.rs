@@ -1,6 +1,7 @@
 pub mod app;
 pub mod controllers;
 pub mod db_pool;
+pub mod domain;
 pub mod draining;
 pub mod errors;
 pub mod extractors;

@@ -15,32 +15,11 @@ use super::{
     mappings, now, patients,
     tokens::is_unique_violation,
 };
-use crate::errors::{ApiError, ApiResult, FieldErrors};
+use crate::{
+    domain::Specialization,
+    errors::{ApiError, ApiResult, FieldErrors},
+};
 
-pub const SPECIALIZATIONS: [&str; 22] = [
-    "general",
-    "cardiology",
-    "dermatology",
-    "endocrinology",
-    "gastroenterology",
-    "hematology",
-    "infectious_disease",
-    "internal_medicine",
-    "nephrology",
-    "neurology",
-    "obstetrics_gynecology",
-    "oncology",
-    "ophthalmology",
-    "orthopedics",
-    "pediatrics",
-    "psychiatry",
-    "pulmonology",
-    "radiology",
-    "rheumatology",
-    "surgery",
-    "urology",
-    "other",
-];
 /// `DecimalField(max_digits=10, decimal_places=2)`.
 const FEE_MAX_DIGITS: usize = 10;
 
@@ -90,7 +69,11 @@ impl DoctorInput {
                 .email("email", Text::required(254))
                 .map(|email| email.to_lowercase()),
             phone: input.text("phone", optional(20)),
-            specialization: input.choice("specialization", Text::required(30), &SPECIALIZATIONS),
+            specialization: input.choice(
+                "specialization",
+                Text::required(30),
+                Specialization::VALUES,
+            ),
             license_number: input.text("license_number", Text::required(50)),
             years_of_experience: input
                 .integer("years_of_experience", false, 0, 80)
@@ -200,7 +183,9 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Pa
     if let Some(term) = params.get_nonempty("search") {
         select = select.filter(listing::contains_folded(Column::SearchText, term));
     }
-    if let Some(specialization) = params.choice("specialization", &SPECIALIZATIONS, &mut errors) {
+    if let Some(specialization) =
+        params.choice("specialization", Specialization::VALUES, &mut errors)
+    {
         select = select.filter(Column::Specialization.eq(specialization));
     }
     if let Some(available) = params.boolean("is_available", &mut errors) {

@@ -14,10 +14,11 @@ use super::{
     listing::{self, Page, PageRequest, QueryParams},
     now,
 };
-use crate::errors::{ApiError, ApiResult, FieldErrors};
+use crate::{
+    domain::{BloodGroup, Gender},
+    errors::{ApiError, ApiResult, FieldErrors},
+};
 
-pub const GENDERS: [&str; 4] = ["M", "F", "O", "N"];
-pub const BLOOD_GROUPS: [&str; 8] = ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"];
 const LONG_TEXT: usize = 10_000;
 
 /// Fields a list may be ordered by (`?ordering=-date_of_birth,last_name`).
@@ -63,8 +64,8 @@ impl PatientInput {
             email: input.email("email", optional(254)),
             phone: input.text("phone", optional(20)),
             date_of_birth: input.date("date_of_birth", true),
-            gender: input.choice("gender", Text::required(1), &GENDERS),
-            blood_group: input.choice("blood_group", optional(3), &BLOOD_GROUPS),
+            gender: input.choice("gender", Text::required(1), Gender::VALUES),
+            blood_group: input.choice("blood_group", optional(3), BloodGroup::VALUES),
             allergies: input.text("allergies", optional(LONG_TEXT)),
             medical_history: input.text("medical_history", optional(LONG_TEXT)),
             current_medications: input.text("current_medications", optional(LONG_TEXT)),
@@ -161,7 +162,7 @@ pub async fn list(
     if let Some(term) = params.get_nonempty("search") {
         select = select.filter(listing::contains_folded(Column::SearchText, term));
     }
-    if let Some(gender) = params.choice("gender", &GENDERS, &mut errors) {
+    if let Some(gender) = params.choice("gender", Gender::VALUES, &mut errors) {
         select = select.filter(Column::Gender.eq(gender));
     }
     let select = listing::apply_ordering(select, params, &ORDERING, Column::Id, &mut errors);

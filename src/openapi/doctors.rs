@@ -6,10 +6,7 @@ use utoipa::{
 };
 
 use super::{envelope, fields, list_envelope, Op};
-use crate::{
-    models::doctors::{ORDERING, SPECIALIZATIONS},
-    views::doctors::DoctorView,
-};
+use crate::{domain::Specialization, models::doctors::ORDERING, views::doctors::DoctorView};
 
 /// The seed README's doctor.
 #[must_use]
@@ -94,7 +91,7 @@ pub fn operations() -> Vec<Op> {
         fields::search("the first name, last name, full name or hospital"),
         fields::choice_filter(
             "specialization",
-            &SPECIALIZATIONS,
+            Specialization::VALUES,
             "Exactly this specialization.",
         ),
         fields::boolean_filter("is_available", "`true` or `false`."),

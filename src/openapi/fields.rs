@@ -9,7 +9,9 @@ use utoipa::openapi::{
     Ref, RefOr, Required,
 };
 
-use crate::models::{doctors, patients};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::domain::{BloodGroup, Gender, Specialization};
 
 /// The characters Rust's `str::trim` removes (Unicode `White_Space`), spelt
 /// out so that every regex engine (ECMA, Python, Rust) reads the same class.
@@ -204,10 +206,11 @@ fn blood_group_names(groups: &[&str]) -> Vec<String> {
 }
 
 /// The choice lists, as named components (`Gender`, `BloodGroup`,
-/// `Specialization`), so that clients get one type for each.
+/// `Specialization`), so that clients get one type for each. The blood group
+/// adds blank (unknown) and names for generated clients to the domain list.
 #[must_use]
 pub fn choice_schemas() -> Vec<(String, RefOr<Schema>)> {
-    let mut blood_groups = patients::BLOOD_GROUPS.to_vec();
+    let mut blood_groups = BloodGroup::VALUES.to_vec();
     blood_groups.push("");
     let described = |schema: Schema, text: &str| -> RefOr<Schema> {
         match schema {
@@ -219,13 +222,7 @@ pub fn choice_schemas() -> Vec<(String, RefOr<Schema>)> {
         }
     };
     vec![
-        (
-            "Gender".into(),
-            described(
-                choice(&patients::GENDERS),
-                "M (male), F (female), O (other), N (prefer not to say).",
-            ),
-        ),
+        (Gender::name().into(), Gender::schema()),
         (
             "BloodGroup".into(),
             described(
@@ -243,13 +240,7 @@ pub fn choice_schemas() -> Vec<(String, RefOr<Schema>)> {
                 "A blood group, or blank (unknown).",
             ),
         ),
-        (
-            "Specialization".into(),
-            described(
-                choice(&doctors::SPECIALIZATIONS),
-                "A doctor's specialization.",
-            ),
-        ),
+        (Specialization::name().into(), Specialization::schema()),
     ]
 }
 

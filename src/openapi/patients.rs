@@ -6,10 +6,7 @@ use utoipa::{
 };
 
 use super::{envelope, fields, list_envelope, Op};
-use crate::{
-    models::patients::{GENDERS, ORDERING},
-    views::patients::PatientView,
-};
+use crate::{domain::Gender, models::patients::ORDERING, views::patients::PatientView};
 
 /// The seed README's patient.
 #[must_use]
@@ -88,7 +85,7 @@ pub fn operations() -> Vec<Op> {
     let ordering: Vec<&str> = ORDERING.iter().map(|(name, _)| *name).collect();
     let mut query = vec![
         fields::search("the first name, last name, full name or e-mail"),
-        fields::choice_filter("gender", &GENDERS, "Exactly this gender."),
+        fields::choice_filter("gender", Gender::VALUES, "Exactly this gender."),
         fields::ordering(&ordering),
     ];
     query.extend(fields::paging());

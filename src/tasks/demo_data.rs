@@ -3,7 +3,7 @@
 //! columns exactly as for a client's. Every name and address is made up.
 use serde_json::{json, Value};
 
-use crate::models::doctors::SPECIALIZATIONS;
+use crate::domain::Specialization;
 
 /// The demo accounts: one staff member, then the clinicians who own the
 /// patients, each with their share of them (in parts of 10).
@@ -205,7 +205,7 @@ pub fn doctor(rng: &mut Rng, n: usize) -> Value {
         "last_name": last,
         "email": format!("dr.{}.{}.{n}@demo-hospital.example", slug(first), slug(last)),
         "phone": phone(rng),
-        "specialization": SPECIALIZATIONS[n % SPECIALIZATIONS.len()],
+        "specialization": Specialization::VALUES[n % Specialization::VALUES.len()],
         "license_number": format!("DEMO-LIC-{n:05}"),
         "years_of_experience": 1 + rng.below(40),
         "qualification": rng.pick(&QUALIFICATIONS),

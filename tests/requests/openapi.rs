@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use axum::http::{header, Method, StatusCode};
 use healthcare_backend::{
     app::App,
-    models::{doctors::SPECIALIZATIONS, patients},
+    domain::{BloodGroup, Gender, Specialization},
     openapi,
 };
 use loco_rs::app::Hooks;
@@ -219,9 +219,9 @@ async fn choices_come_from_the_models() {
     let doc = document();
     let schemas = &doc["components"]["schemas"];
     let patient = &schemas["PatientWrite"]["properties"];
-    assert_eq!(schemas["Gender"]["enum"], json!(patients::GENDERS));
+    assert_eq!(schemas["Gender"]["enum"], json!(Gender::VALUES));
     assert_eq!(patient["gender"]["$ref"], "#/components/schemas/Gender");
-    let mut blood = json!(patients::BLOOD_GROUPS);
+    let mut blood = json!(BloodGroup::VALUES);
     blood.as_array_mut().expect("list").push(json!(""));
     assert_eq!(schemas["BloodGroup"]["enum"], blood);
     assert_eq!(
@@ -229,7 +229,7 @@ async fn choices_come_from_the_models() {
         "#/components/schemas/BloodGroup"
     );
     let specializations = &schemas["Specialization"]["enum"];
-    assert_eq!(specializations, &json!(SPECIALIZATIONS));
+    assert_eq!(specializations, &json!(Specialization::VALUES));
     assert_eq!(specializations.as_array().map(Vec::len), Some(22));
     for (schema, field) in [
         ("DoctorWrite", "specialization"),

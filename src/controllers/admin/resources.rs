@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::shown::{show_doctor, show_mapping, show_patient, show_user, Shown};
 use crate::{
+    domain::{Gender, Specialization},
     errors::{ApiError, ApiResult},
     models::{
         caller::Caller, doctors, fields::Mode, listing::QueryParams, mappings, patients, staff,
@@ -161,7 +162,7 @@ impl Resource {
                     col("Owner", None),
                     col("Created", Some("created_at"))
                 ],
-                vec![tables::choices("gender", "Gender", &patients::GENDERS)],
+                vec![tables::choices("gender", "Gender", Gender::VALUES)],
                 |p: &patients::Model| Row {
                     url: format!("/admin/patients/{}/", p.id),
                     cells: vec![
@@ -185,11 +186,7 @@ impl Resource {
                     col("Experience", Some("years_of_experience"))
                 ],
                 vec![
-                    tables::choices(
-                        "specialization",
-                        "Specialization",
-                        &doctors::SPECIALIZATIONS
-                    ),
+                    tables::choices("specialization", "Specialization", Specialization::VALUES),
                     tables::yes_no("is_available", "Available"),
                     tables::text("city", "City"),
                 ],

@@ -1,5 +1,5 @@
 //! The fields of each console form: names (the API's), labels, kinds.
-use crate::models::{doctors, patients};
+use crate::domain::{BloodGroup, Gender, Specialization};
 
 use super::forms::{Field, Kind};
 
@@ -23,11 +23,11 @@ pub const PATIENT_FIELDS: [Field; 16] = [
     Field::new("first_name", "First name", T, true),
     Field::new("last_name", "Last name", T, true),
     Field::new("date_of_birth", "Date of birth", Kind::Date, true),
-    Field::new("gender", "Gender", Kind::Select(&patients::GENDERS), true),
+    Field::new("gender", "Gender", Kind::Select(Gender::VALUES), true),
     Field::new(
         "blood_group",
         "Blood group",
-        Kind::Select(&patients::BLOOD_GROUPS),
+        Kind::Select(BloodGroup::VALUES),
         false,
     ),
     Field::new("email", "E-mail", Kind::Email, false),
@@ -57,7 +57,7 @@ pub const DOCTOR_FIELDS: [Field; 15] = [
     Field::new(
         "specialization",
         "Specialization",
-        Kind::Select(&doctors::SPECIALIZATIONS),
+        Kind::Select(Specialization::VALUES),
         true,
     ),
     Field::new("license_number", "Licence number", T, true),

@@ -1,0 +1,5 @@
+//! Types for the values the service's rules talk about, each defined once:
+//! the parsers, the OpenAPI document, the console and the database mapping
+//! all read them from here.
+mod choice;
+pub use choice::{BloodGroup, Gender, Specialization};
