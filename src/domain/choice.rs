@@ -11,13 +11,14 @@ use utoipa::{
 };
 
 /// Declares a choice enum: its variants with wire value and label, and the
-/// conversions every layer needs (serde as the wire string, the sea-orm
-/// string column mapping (the columns are `varchar`s of the migrations), the OpenAPI string enum). A macro rather than a
-/// derive: the lists are plain data and need no proc-macro crate of our own.
+/// conversions every layer needs: serde as the wire string, the sea-orm
+/// mapping onto the migrations' text columns, and the OpenAPI string enum
+/// (named after the type). A macro rather than a derive: the lists are plain
+/// data and need no proc-macro crate of our own.
 macro_rules! choice_enum {
     (
         $(#[$meta:meta])*
-        $name:ident, $schema:literal, $description:literal {
+        $name:ident, $description:literal {
             $($variant:ident => $wire:tt, $label:literal;)+
         }
     ) => {
@@ -91,7 +92,7 @@ macro_rules! choice_enum {
 
         impl ToSchema for $name {
             fn name() -> Cow<'static, str> {
-                Cow::Borrowed($schema)
+                Cow::Borrowed(stringify!($name))
             }
         }
     };
@@ -103,7 +104,7 @@ pub struct UnknownChoice;
 
 choice_enum! {
     /// A patient's gender (the seed's choices).
-    Gender, "Gender", "M (male), F (female), O (other), N (prefer not to say)." {
+    Gender, "M (male), F (female), O (other), N (prefer not to say)." {
         Male => "M", "Male";
         Female => "F", "Female";
         Other => "O", "Other";
@@ -114,7 +115,7 @@ choice_enum! {
 choice_enum! {
     /// A patient's ABO/Rh blood group (the seed's choices);
     /// optional on a patient, stored blank when not known.
-    BloodGroup, "BloodGroup", "A blood group." {
+    BloodGroup, "A blood group." {
         APositive => "A+", "A+";
         ANegative => "A-", "A-";
         BPositive => "B+", "B+";
@@ -128,7 +129,7 @@ choice_enum! {
 
 choice_enum! {
     /// A doctor's specialization (the seed's choices).
-    Specialization, "Specialization", "A doctor's specialization." {
+    Specialization, "A doctor's specialization." {
         General => "general", "General Practice";
         Cardiology => "cardiology", "Cardiology";
         Dermatology => "dermatology", "Dermatology";
@@ -174,11 +175,54 @@ mod tests {
     }
 
     #[test]
+    fn the_database_holds_the_wire_value() {
+        use sea_orm::ActiveEnum;
+        assert_eq!(Gender::NotSaid.to_value(), "N");
+        assert_eq!(
+            Specialization::try_from_value(&"obstetrics_gynecology".to_string()).unwrap(),
+            Specialization::ObstetricsGynecology
+        );
+        assert!(BloodGroup::try_from_value(&String::new()).is_err());
+    }
+
+    #[test]
     fn the_lists_are_the_seeds() {
         assert_eq!(Gender::VALUES, ["M", "F", "O", "N"]);
-        assert_eq!(BloodGroup::VALUES.len(), 8);
-        assert_eq!(Specialization::VALUES.len(), 22);
-        assert_eq!(Specialization::ALL.len(), Specialization::VALUES.len());
+        assert_eq!(
+            BloodGroup::VALUES,
+            ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"]
+        );
+        assert_eq!(
+            Specialization::VALUES,
+            [
+                "general",
+                "cardiology",
+                "dermatology",
+                "endocrinology",
+                "gastroenterology",
+                "hematology",
+                "infectious_disease",
+                "internal_medicine",
+                "nephrology",
+                "neurology",
+                "obstetrics_gynecology",
+                "oncology",
+                "ophthalmology",
+                "orthopedics",
+                "pediatrics",
+                "psychiatry",
+                "pulmonology",
+                "radiology",
+                "rheumatology",
+                "surgery",
+                "urology",
+                "other",
+            ]
+        );
+        for (value, choice) in Specialization::VALUES.iter().zip(Specialization::ALL) {
+            assert_eq!(*value, choice.as_str());
+        }
         assert_eq!(Specialization::General.label(), "General Practice");
+        assert_eq!(<Gender as ToSchema>::name(), "Gender");
     }
 }
