@@ -2,81 +2,21 @@
 //! field that failed validation to a database that went away, is an `ApiError`
 //! and renders the contract's error envelope:
 //! `{"success": false, "message": "...", "errors": {"<field>": ["..."]}}`.
-use std::collections::BTreeMap;
-
 use axum::{
     http::{header, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::DbErr;
 use serde_json::json;
+
+use crate::models::error::{db_error_kind, ModelError};
+pub use crate::models::error::{is_unavailable, FieldErrors};
 
 /// Marks a response whose body is already in the envelope, so the
 /// `envelope` middleware leaves it alone.
 #[derive(Clone, Copy, Debug)]
 pub struct Enveloped;
-
-/// Errors keyed by field name (`non_field_errors` for the request as a whole),
-/// in the order DRF would list them.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<String, Vec<String>>);
-
-impl FieldErrors {
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_default()
-            .push(message.into());
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    #[must_use]
-    pub fn contains(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
-
-    /// `Ok(())` when nothing was recorded, else the validation error.
-    ///
-    /// # Errors
-    /// `ApiError::Validation` carrying every recorded message.
-    pub fn into_result(self) -> Result<(), ApiError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self))
-        }
-    }
-
-    /// The messages recorded under `field` (none when it is valid).
-    #[must_use]
-    pub fn messages(&self, field: &str) -> &[String] {
-        self.0.get(field).map_or(&[], Vec::as_slice)
-    }
-
-    /// Each field with its messages, fields in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.0
-            .iter()
-            .map(|(field, messages)| (field.as_str(), messages.as_slice()))
-    }
-
-    #[must_use]
-    pub fn single(field: &str, message: impl Into<String>) -> Self {
-        let mut errors = Self::new();
-        errors.add(field, message);
-        errors
-    }
-}
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -168,7 +108,7 @@ impl ApiError {
         match self {
             Self::Validation(errors) => (
                 "The request contains invalid data.".to_string(),
-                serde_json::to_value(&errors.0).unwrap_or_default(),
+                serde_json::to_value(&errors).unwrap_or_default(),
             ),
             Self::BadRequest(text)
             | Self::Unauthorized(text)
@@ -215,62 +155,42 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Is this database error a lost or unreachable connection (503) rather than a
-/// fault in our query (500)?
-#[must_use]
-pub fn is_unavailable(err: &DbErr) -> bool {
-    match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Query(RuntimeErr::SqlxError(inner)) | DbErr::Exec(RuntimeErr::SqlxError(inner)) => {
-            match inner.as_ref() {
-                sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::Protocol(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed => true,
-                // SQLSTATE class 08 (connection exception) and 57P
-                // (operator intervention: the server is shutting down).
-                sqlx::Error::Database(db) => db
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
-                _ => false,
+impl From<ModelError> for ApiError {
+    fn from(err: ModelError) -> Self {
+        match err {
+            ModelError::NotFound => Self::not_found(),
+            ModelError::Invalid(errors) => Self::Validation(errors),
+            ModelError::Unauthenticated(text) => Self::Unauthorized(text),
+            ModelError::Forbidden(text) => Self::Forbidden(text),
+            ModelError::Conflict(text) => Self::Conflict(text),
+            ModelError::Unavailable => {
+                tracing::warn!(error.kind = "database_unavailable", "database unavailable");
+                Self::Unavailable(
+                    "The service is temporarily unavailable. Try again shortly.".to_string(),
+                )
+            }
+            // Never log the error text itself: a driver message can quote the
+            // values of the row (patient data). The kind is enough to start from.
+            ModelError::Database(err) => {
+                tracing::error!(error.kind = db_error_kind(&err), "database error");
+                Self::Internal
+            }
+            ModelError::Fault(what) => {
+                tracing::error!(error.kind = "fault", what, "internal failure");
+                Self::Internal
             }
         }
-        _ => false,
     }
 }
 
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
-        if is_unavailable(&err) {
-            tracing::warn!(error.kind = "database_unavailable", "database unavailable");
-            return Self::Unavailable(
-                "The service is temporarily unavailable. Try again shortly.".to_string(),
-            );
-        }
-        // Never log the error text itself: a driver message can quote the
-        // values of the row (patient data). The kind is enough to start from.
-        let kind = match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => "unique_violation",
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => "foreign_key_violation",
-            _ => match err {
-                DbErr::Query(_) => "query",
-                DbErr::Exec(_) => "exec",
-                DbErr::RecordNotFound(_) => "record_not_found",
-                DbErr::RecordNotInserted | DbErr::RecordNotUpdated => "record_not_written",
-                DbErr::Type(_) | DbErr::Json(_) => "decode",
-                _ => "other",
-            },
-        };
-        tracing::error!(error.kind = kind, "database error");
-        Self::Internal
+        ModelError::from(err).into()
     }
 }
 
 impl From<tokio::task::JoinError> for ApiError {
-    fn from(_: tokio::task::JoinError) -> Self {
-        tracing::error!(error.kind = "blocking_task", "blocking task failed");
-        Self::Internal
+    fn from(err: tokio::task::JoinError) -> Self {
+        ModelError::from(err).into()
     }
 }

@@ -9,5 +9,5 @@ pub mod record_id;
 pub use auth::Auth;
 pub use client_ip::ClientIp;
 pub use json::JsonBody;
-pub use list::ListQuery;
+pub use list::{InvalidQuery, ListQuery};
 pub use record_id::RecordId;

@@ -8,11 +8,11 @@ use sea_orm::{
 use serde_json::Value;
 
 pub use super::_entities::admin_log::{ActiveModel, Column, Entity, Model};
+use super::error::{FieldErrors, ModelResult};
 use super::{
     listing::{self, Page, PageRequest, QueryParams},
     now, users,
 };
-use crate::errors::{ApiResult, FieldErrors};
 
 /// One change, as the console records it.
 pub struct Change<'a> {
@@ -30,7 +30,7 @@ pub struct Change<'a> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ApiResult<()> {
+pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ModelResult<()> {
     let repr: String = change.object_repr.chars().take(300).collect();
     ActiveModel {
         actor_id: Set(Some(change.actor.id)),
@@ -54,7 +54,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ApiResult
 ///
 /// # Errors
 /// 400 for a bad page parameter.
-pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Page<Model>> {
+pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ModelResult<Page<Model>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
     errors.into_result()?;

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 pub use super::_entities::admin_sessions::{ActiveModel, Column, Entity, Model};
+use super::error::ModelResult;
 use super::{now, users};
-use crate::errors::ApiResult;
 
 /// A session ends this long after sign-in, used or not.
 pub const LIFETIME: Duration = Duration::hours(8);
@@ -49,7 +49,7 @@ pub fn csrf_matches(expected: &str, submitted: &str) -> bool {
 ///
 /// # Errors
 /// Database errors.
-pub async fn start(db: &DatabaseConnection, user: &users::Model) -> ApiResult<(String, Model)> {
+pub async fn start(db: &DatabaseConnection, user: &users::Model) -> ModelResult<(String, Model)> {
     let token = random_token();
     let started = now();
     let session = ActiveModel {
@@ -77,7 +77,7 @@ pub async fn find(
     db: &DatabaseConnection,
     token: &str,
     idle_timeout: Duration,
-) -> ApiResult<Option<(Model, users::Model)>> {
+) -> ModelResult<Option<(Model, users::Model)>> {
     let at = now();
     let found = Entity::find()
         .filter(Column::TokenHash.eq(hash(token)))
@@ -106,7 +106,7 @@ pub async fn find(
 ///
 /// # Errors
 /// Database errors.
-pub async fn end(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
+pub async fn end(db: &DatabaseConnection, token: &str) -> ModelResult<()> {
     Entity::delete_many()
         .filter(Column::TokenHash.eq(hash(token)))
         .exec(db)
@@ -118,7 +118,7 @@ pub async fn end(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn end_all_for<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<()> {
+pub async fn end_all_for<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> ModelResult<()> {
     Entity::delete_many()
         .filter(Column::UserId.eq(user_id))
         .exec(db)
@@ -130,7 +130,7 @@ pub async fn end_all_for<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> A
 ///
 /// # Errors
 /// Database errors.
-pub async fn flush_expired(db: &DatabaseConnection) -> ApiResult<u64> {
+pub async fn flush_expired(db: &DatabaseConnection) -> ModelResult<u64> {
     Ok(Entity::delete_many()
         .filter(Column::ExpiresAt.lte(now()))
         .exec(db)

@@ -11,12 +11,12 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
+use super::error::{ModelError, ModelResult};
 use super::{
     _entities::{revoked_access_tokens, users},
     sessions,
     tokens::{JwtKeys, TokenType},
 };
-use crate::errors::{ApiError, ApiResult};
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -74,9 +74,9 @@ impl Caller {
         db: &DatabaseConnection,
         keys: &JwtKeys,
         token: &str,
-    ) -> ApiResult<Self> {
+    ) -> ModelResult<Self> {
         let claims = keys.decode(token, TokenType::Access).ok_or_else(|| {
-            ApiError::Unauthorized("Given token not valid for any token type.".to_string())
+            ModelError::Unauthenticated("Given token not valid for any token type.".to_string())
         })?;
         let revoked = Query::select()
             .expr(Expr::val(1))
@@ -89,14 +89,14 @@ impl Caller {
             .one(db)
             .await?
             .ok_or_else(|| {
-                ApiError::Unauthorized(
+                ModelError::Unauthenticated(
                     "Token has been revoked, its session has ended, or its user no longer \
                      exists."
                         .to_string(),
                 )
             })?;
         if !user.is_active {
-            return Err(ApiError::Unauthorized("User is inactive.".to_string()));
+            return Err(ModelError::Unauthenticated("User is inactive.".to_string()));
         }
         Ok(Self {
             access_expires_at: claims.expires_at(),

@@ -13,11 +13,10 @@ use super::{
     fields::{Input, Mode, Text},
     listing::{self, fold, Page, PageRequest, QueryParams},
     mappings, now, patients,
-    tokens::is_unique_violation,
 };
 use crate::{
     domain::Specialization,
-    errors::{ApiError, ApiResult, FieldErrors},
+    models::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult},
 };
 
 /// `DecimalField(max_digits=10, decimal_places=2)`.
@@ -58,7 +57,7 @@ pub struct DoctorInput {
 impl DoctorInput {
     /// # Errors
     /// 400 naming every invalid field.
-    pub fn parse(body: &Value, mode: Mode) -> ApiResult<Self> {
+    pub fn parse(body: &Value, mode: Mode) -> ModelResult<Self> {
         let mut input = Input::new(body, mode)?;
         let optional = Text::optional;
         let parsed = Self {
@@ -137,7 +136,7 @@ async fn check_unique(
     email: Option<&str>,
     license: Option<&str>,
     except: Option<i32>,
-) -> ApiResult<()> {
+) -> ModelResult<()> {
     let mut errors = FieldErrors::new();
     for (value, column, field, message) in [
         (email, Column::Email, "email", EMAIL_TAKEN),
@@ -161,22 +160,17 @@ async fn check_unique(
 }
 
 /// A unique violation from a lost race, named by its field.
-fn unique_error(err: DbErr) -> ApiError {
-    if is_unique_violation(&err) {
-        let text = err.to_string();
-        if text.contains("license") {
-            return ApiError::validation("license_number", LICENSE_TAKEN);
-        }
-        if text.contains("email") {
-            return ApiError::validation("email", EMAIL_TAKEN);
-        }
+fn unique_error(err: DbErr) -> ModelError {
+    match violated_unique_key(&err) {
+        Some(error::DOCTORS_LICENSE_NUMBER) => ModelError::invalid("license_number", LICENSE_TAKEN),
+        Some(error::DOCTORS_EMAIL) => ModelError::invalid("email", EMAIL_TAKEN),
+        _ => err.into(),
     }
-    err.into()
 }
 
 /// # Errors
 /// 400 for a bad query parameter.
-pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Page<Model>> {
+pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ModelResult<Page<Model>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
     let mut select = Entity::find();
@@ -201,11 +195,11 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Pa
 
 /// # Errors
 /// 404 when there is no such doctor.
-pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
+pub async fn find(db: &DatabaseConnection, id: i32) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or(ModelError::NotFound)
 }
 
 /// A doctor the caller may change: 404 if missing, 403 if someone else's.
@@ -215,16 +209,16 @@ async fn find_writable<C: ConnectionTrait>(
     caller: &Caller,
     id: i32,
     lock: bool,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let mut select = Entity::find_by_id(id);
     if lock {
         select = select.lock_exclusive();
     }
-    let doctor = select.one(db).await?.ok_or_else(ApiError::not_found)?;
+    let doctor = select.one(db).await?.ok_or(ModelError::NotFound)?;
     if caller.may_change(doctor.created_by) {
         Ok(doctor)
     } else {
-        Err(ApiError::Forbidden(
+        Err(ModelError::Forbidden(
             "Only the user who created this doctor record may change or delete it.".to_string(),
         ))
     }
@@ -232,7 +226,7 @@ async fn find_writable<C: ConnectionTrait>(
 
 /// # Errors
 /// 400 naming every invalid or duplicate field.
-pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ApiResult<Model> {
+pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ModelResult<Model> {
     let input = DoctorInput::parse(body, Mode::Full)?;
     check_unique(
         db,
@@ -253,7 +247,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
 ///
 /// # Errors
 /// 400 naming every invalid field.
-pub fn new_row(created_by: Option<i32>, body: &Value) -> ApiResult<ActiveModel> {
+pub fn new_row(created_by: Option<i32>, body: &Value) -> ModelResult<ActiveModel> {
     Ok(row_from(created_by, DoctorInput::parse(body, Mode::Full)?))
 }
 
@@ -288,7 +282,7 @@ pub async fn update(
     id: i32,
     body: &Value,
     mode: Mode,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let existing = find_writable(db, caller, id, false).await?;
     let input = DoctorInput::parse(body, mode)?;
     check_unique(
@@ -321,7 +315,7 @@ pub async fn update(
 /// # Errors
 /// 404 if missing, 403 if not the caller's, 409 if assigned to other users'
 /// patients.
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
     let txn = db
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -337,7 +331,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiRes
             .count(&txn)
             .await?;
         if others > 0 {
-            return Err(ApiError::Conflict(assigned_elsewhere(others)));
+            return Err(ModelError::Conflict(assigned_elsewhere(others)));
         }
     }
     existing.delete(&txn).await?;

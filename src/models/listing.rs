@@ -6,7 +6,7 @@ use sea_orm::{
     QueryOrder, QueryResult, QuerySelect, Select,
 };
 
-use crate::errors::{ApiError, FieldErrors};
+use super::error::{FieldErrors, ModelResult};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
@@ -166,7 +166,7 @@ pub async fn paginate<E, C>(
     db: &C,
     select: Select<E>,
     request: PageRequest,
-) -> Result<Page<E::Model>, ApiError>
+) -> ModelResult<Page<E::Model>>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,

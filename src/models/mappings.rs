@@ -11,15 +11,14 @@ use sea_orm::{
 use serde_json::Value;
 
 pub use super::_entities::mappings::{ActiveModel, Column, Entity, Model, Relation};
+use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult};
 use super::{
     caller::Caller,
     doctors,
     fields::{does_not_exist, Input, Mode, Text},
     listing::{self, Page, PageRequest, QueryParams},
     now, patients,
-    tokens::is_unique_violation,
 };
-use crate::errors::{ApiError, ApiResult, FieldErrors};
 
 pub const ORDERING: [(&str, Column); 2] = [("id", Column::Id), ("assigned_at", Column::AssignedAt)];
 const DUPLICATE: &str = "The fields patient, doctor must make a unique set.";
@@ -36,7 +35,7 @@ pub struct MappingDetail {
 async fn with_details<C: ConnectionTrait>(
     db: &C,
     mappings: Vec<Model>,
-) -> ApiResult<Vec<MappingDetail>> {
+) -> ModelResult<Vec<MappingDetail>> {
     let patients = mappings.load_one(patients::Entity, db).await?;
     let doctors = mappings.load_one(doctors::Entity, db).await?;
     mappings
@@ -49,7 +48,7 @@ async fn with_details<C: ConnectionTrait>(
                 doctor,
             }),
             // Foreign keys forbid this; a dangling row is a server fault.
-            _ => Err(ApiError::Internal),
+            _ => Err(ModelError::Fault("a mapping without its patient or doctor")),
         })
         .collect()
 }
@@ -69,7 +68,7 @@ pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
     params: &QueryParams,
-) -> ApiResult<Page<MappingDetail>> {
+) -> ModelResult<Page<MappingDetail>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
     let mut select = scoped(caller);
@@ -101,7 +100,7 @@ pub async fn for_patient(
     db: &DatabaseConnection,
     caller: &Caller,
     patient_id: i32,
-) -> ApiResult<(patients::Model, Vec<MappingDetail>)> {
+) -> ModelResult<(patients::Model, Vec<MappingDetail>)> {
     let patient = patients::find(db, caller, patient_id).await?;
     // The patient is already loaded: one joined query brings the doctors.
     let rows = patient
@@ -115,29 +114,29 @@ pub async fn for_patient(
         .map(|(mapping, doctor)| {
             // The foreign key forbids a missing doctor; one is a server fault.
             doctor
-                .ok_or(ApiError::Internal)
+                .ok_or(ModelError::Fault("a mapping without its doctor"))
                 .map(|doctor| MappingDetail {
                     mapping,
                     patient: patient.clone(),
                     doctor,
                 })
         })
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ModelResult<Vec<_>>>()?;
     Ok((patient, details))
 }
 
 /// # Errors
 /// 404 when the mapping's patient is not the caller's.
-pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<MappingDetail> {
+pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<MappingDetail> {
     let mapping = scoped(caller)
         .filter(Column::Id.eq(id))
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or(ModelError::NotFound)?;
     with_details(db, vec![mapping])
         .await?
         .pop()
-        .ok_or(ApiError::Internal)
+        .ok_or(ModelError::Fault("a loaded mapping lost on the way"))
 }
 
 /// Clears the patient's current primary mapping (inside the caller's
@@ -156,17 +155,15 @@ async fn demote_primary<C: ConnectionTrait>(db: &C, patient_id: i32) -> Result<(
 
 /// A unique violation from a lost race: the same pair twice, or two
 /// primaries for one patient at the same instant.
-fn unique_error(err: DbErr) -> ApiError {
-    if is_unique_violation(&err) {
-        if err.to_string().contains("doctor") {
-            return ApiError::validation("non_field_errors", DUPLICATE);
-        }
-        return ApiError::Conflict(
+fn unique_error(err: DbErr) -> ModelError {
+    match violated_unique_key(&err) {
+        Some(error::MAPPINGS_PATIENT_DOCTOR) => ModelError::invalid("non_field_errors", DUPLICATE),
+        Some(error::MAPPINGS_ONE_PRIMARY) => ModelError::Conflict(
             "Another primary doctor was assigned to this patient at the same time. Retry."
                 .to_string(),
-        );
+        ),
+        _ => err.into(),
     }
-    err.into()
 }
 
 /// `POST /api/mappings/`.
@@ -178,7 +175,7 @@ pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
     body: &Value,
-) -> ApiResult<MappingDetail> {
+) -> ModelResult<MappingDetail> {
     let mut input = Input::new(body, Mode::Full)?;
     let patient_id = input.primary_key("patient", true);
     let doctor_id = input.primary_key("doctor", true);
@@ -192,7 +189,7 @@ pub async fn create(
         // other failure (a lost database: 503) is answered as itself.
         match patients::find(db, caller, id).await {
             Ok(found) => patient = Some(found),
-            Err(ApiError::NotFound(_)) => input.error("patient", does_not_exist(&id.to_string())),
+            Err(ModelError::NotFound) => input.error("patient", does_not_exist(&id.to_string())),
             Err(err) => return Err(err),
         }
     }
@@ -203,17 +200,14 @@ pub async fn create(
             input.error("doctor", does_not_exist(&id.to_string()));
         }
     }
-    input.finish()?;
-    let (Some(patient), Some(doctor)) = (patient, doctor) else {
-        return Err(ApiError::Internal);
-    };
+    let (patient, doctor) = input.finish_with(|| Some((patient?, doctor?)))?;
     let exists = Entity::find()
         .filter(Column::PatientId.eq(patient.id))
         .filter(Column::DoctorId.eq(doctor.id))
         .one(db)
         .await?;
     if exists.is_some() {
-        return Err(ApiError::validation("non_field_errors", DUPLICATE));
+        return Err(ModelError::invalid("non_field_errors", DUPLICATE));
     }
 
     let txn = db.begin().await?;
@@ -247,10 +241,10 @@ pub async fn create(
 /// The patient or the doctor was deleted between its lookup and the insert
 /// (a doctor's delete waits for no one): the same 400 as if it had been gone
 /// before.
-async fn vanished(db: &DatabaseConnection, patient_id: i32, doctor_id: i32) -> ApiError {
+async fn vanished(db: &DatabaseConnection, patient_id: i32, doctor_id: i32) -> ModelError {
     match doctors::Entity::find_by_id(doctor_id).one(db).await {
-        Ok(Some(_)) => ApiError::validation("patient", does_not_exist(&patient_id.to_string())),
-        Ok(None) => ApiError::validation("doctor", does_not_exist(&doctor_id.to_string())),
+        Ok(Some(_)) => ModelError::invalid("patient", does_not_exist(&patient_id.to_string())),
+        Ok(None) => ModelError::invalid("doctor", does_not_exist(&doctor_id.to_string())),
         Err(err) => err.into(),
     }
 }
@@ -281,7 +275,7 @@ pub async fn update(
     caller: &Caller,
     id: i32,
     body: &Value,
-) -> ApiResult<MappingDetail> {
+) -> ModelResult<MappingDetail> {
     let detail = find(db, caller, id).await?;
     let mut input = Input::new(body, Mode::Partial)?;
     let is_primary = input.boolean("is_primary", false);
@@ -315,7 +309,7 @@ pub async fn update(
 
 /// # Errors
 /// 404 when not the caller's.
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
     let detail = find(db, caller, id).await?;
     detail.mapping.delete(db).await?;
     Ok(())

@@ -3,6 +3,7 @@ pub mod admin_log;
 pub mod admin_sessions;
 pub mod caller;
 pub mod doctors;
+pub mod error;
 pub mod failed_emails;
 pub mod fields;
 pub mod listing;

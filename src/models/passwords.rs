@@ -7,7 +7,7 @@ use argon2::{
     Argon2,
 };
 
-use crate::errors::{ApiError, ApiResult};
+use super::error::{ModelError, ModelResult};
 
 pub const MIN_LENGTH: usize = 8;
 /// Django's `UserAttributeSimilarityValidator.DEFAULT_MAX_SIMILARITY`.
@@ -22,12 +22,12 @@ static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-fn hash_blocking(password: &str) -> ApiResult<String> {
+fn hash_blocking(password: &str) -> ModelResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|_| ApiError::Internal)
+        .map_err(|_| ModelError::Fault("password hashing failed"))
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
@@ -44,7 +44,7 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 ///
 /// # Errors
 /// 500 if hashing fails or the blocking task is lost.
-pub async fn hash(password: String) -> ApiResult<String> {
+pub async fn hash(password: String) -> ModelResult<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
 }
 
@@ -54,7 +54,7 @@ pub async fn hash(password: String) -> ApiResult<String> {
 ///
 /// # Errors
 /// 500 if the blocking task is lost.
-pub async fn verify(password: String, hash: Option<String>) -> ApiResult<bool> {
+pub async fn verify(password: String, hash: Option<String>) -> ModelResult<bool> {
     static DUMMY_HASH: OnceLock<String> = OnceLock::new();
     tokio::task::spawn_blocking(move || match hash {
         Some(hash) => Ok(verify_blocking(&password, &hash)),

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     domain::{BloodGroup, Gender},
-    errors::{ApiError, ApiResult, FieldErrors},
+    models::error::{FieldErrors, ModelError, ModelResult},
 };
 
 const LONG_TEXT: usize = 10_000;
@@ -55,7 +55,7 @@ pub struct PatientInput {
 impl PatientInput {
     /// # Errors
     /// 400 naming every invalid field.
-    pub fn parse(body: &Value, mode: Mode, today: NaiveDate) -> ApiResult<Self> {
+    pub fn parse(body: &Value, mode: Mode, today: NaiveDate) -> ModelResult<Self> {
         let mut input = Input::new(body, mode)?;
         let optional = Text::optional;
         let parsed = Self {
@@ -155,7 +155,7 @@ pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
     params: &QueryParams,
-) -> ApiResult<Page<Model>> {
+) -> ModelResult<Page<Model>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
     let mut select = Entity::find().filter(caller.owned(Column::OwnerId));
@@ -172,17 +172,17 @@ pub async fn list(
 
 /// # Errors
 /// 404 when the patient does not exist or is not the caller's.
-pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Model> {
+pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .filter(caller.owned(Column::OwnerId))
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or(ModelError::NotFound)
 }
 
 /// # Errors
 /// 400 naming every invalid field.
-pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ApiResult<Model> {
+pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ModelResult<Model> {
     create_for(db, caller.id(), body).await
 }
 
@@ -190,7 +190,11 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> A
 ///
 /// # Errors
 /// 400 naming every invalid field.
-pub async fn create_for(db: &DatabaseConnection, owner_id: i32, body: &Value) -> ApiResult<Model> {
+pub async fn create_for(
+    db: &DatabaseConnection,
+    owner_id: i32,
+    body: &Value,
+) -> ModelResult<Model> {
     Ok(new_row(owner_id, body)?.insert(db).await?)
 }
 
@@ -199,7 +203,7 @@ pub async fn create_for(db: &DatabaseConnection, owner_id: i32, body: &Value) ->
 ///
 /// # Errors
 /// 400 naming every invalid field.
-pub fn new_row(owner_id: i32, body: &Value) -> ApiResult<ActiveModel> {
+pub fn new_row(owner_id: i32, body: &Value) -> ModelResult<ActiveModel> {
     let input = PatientInput::parse(body, Mode::Full, today())?;
     let timestamp = now();
     let mut row = ActiveModel {
@@ -235,7 +239,7 @@ pub async fn update(
     id: i32,
     body: &Value,
     mode: Mode,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let existing = find(db, caller, id).await?;
     let input = PatientInput::parse(body, mode, today())?;
     let version = existing.version;
@@ -250,7 +254,7 @@ pub async fn update(
 ///
 /// # Errors
 /// 404 as in [`find`].
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
     let existing = find(db, caller, id).await?;
     existing.delete(db).await?;
     Ok(())

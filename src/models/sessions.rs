@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 pub use super::_entities::token_families::{ActiveModel, Column, Entity, Model};
+use super::error::{ModelError, ModelResult};
 use super::{
     _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, users},
     admin_sessions,
@@ -26,10 +27,9 @@ use super::{
     now,
     tokens::{self, Claims, JwtKeys, TokenPair, TokenType},
 };
-use crate::errors::{ApiError, ApiResult};
 
-fn unauthorized(message: &str) -> ApiError {
-    ApiError::Unauthorized(message.to_string())
+fn unauthorized(message: &str) -> ModelError {
+    ModelError::Unauthenticated(message.to_string())
 }
 
 /// Starts the family of a sign-in at `signed_in_at`.
@@ -40,7 +40,7 @@ pub async fn start<C: ConnectionTrait>(
     db: &C,
     user_id: i32,
     signed_in_at: DateTime<FixedOffset>,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     Ok(ActiveModel {
         user_id: Set(user_id),
         signed_in_at: Set(signed_in_at),
@@ -59,7 +59,7 @@ pub async fn sign_in<C: ConnectionTrait>(
     db: &C,
     keys: &JwtKeys,
     user_id: i32,
-) -> ApiResult<TokenPair> {
+) -> ModelResult<TokenPair> {
     let family = start(db, user_id, now()).await?;
     tokens::issue_pair(db, keys, &family).await
 }
@@ -70,7 +70,10 @@ pub async fn sign_in<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
-pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<DateTime<FixedOffset>> {
+pub async fn end_all<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+) -> ModelResult<DateTime<FixedOffset>> {
     let cutoff = now();
     users::Entity::update_many()
         .col_expr(users::Column::SessionsValidAfter, Expr::val(cutoff))
@@ -83,7 +86,7 @@ pub async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<Date
 }
 
 /// Ends one family: its access tokens and its refresh chain.
-async fn revoke<C: ConnectionTrait>(db: &C, family_id: i32) -> ApiResult<()> {
+async fn revoke<C: ConnectionTrait>(db: &C, family_id: i32) -> ModelResult<()> {
     Entity::update_many()
         .col_expr(Column::RevokedAt, Expr::val(now()))
         .filter(Column::Id.eq(family_id))
@@ -114,7 +117,7 @@ pub fn live_family(sid: i32) -> SelectStatement {
 }
 
 /// Whether a refresh of `family` (of `user`) may go on.
-fn check_refresh(keys: &JwtKeys, family: &Model, user: &users::Model) -> ApiResult<()> {
+fn check_refresh(keys: &JwtKeys, family: &Model, user: &users::Model) -> ModelResult<()> {
     if !user.is_active {
         return Err(unauthorized("User not found or inactive."));
     }
@@ -142,7 +145,7 @@ pub async fn rotate(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     refresh: &str,
-) -> ApiResult<TokenPair> {
+) -> ModelResult<TokenPair> {
     let claims = keys
         .decode(refresh, TokenType::Refresh)
         .ok_or_else(|| unauthorized("Token is invalid or expired."))?;
@@ -179,7 +182,7 @@ async fn revoke_on_reuse(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     claims: &Claims,
-) -> ApiResult<()> {
+) -> ModelResult<()> {
     let spent_at: Option<DateTime<FixedOffset>> = blacklisted_tokens::Entity::find()
         .select_only()
         .column(blacklisted_tokens::Column::BlacklistedAt)
@@ -210,12 +213,12 @@ pub async fn logout(
     keys: &JwtKeys,
     caller: &Caller,
     refresh: &str,
-) -> ApiResult<()> {
+) -> ModelResult<()> {
     let claims = keys
         .decode(refresh, TokenType::Refresh)
-        .ok_or_else(|| ApiError::validation("refresh", "Token is invalid or expired."))?;
+        .ok_or_else(|| ModelError::invalid("refresh", "Token is invalid or expired."))?;
     if claims.user_id != caller.id() {
-        return Err(ApiError::validation(
+        return Err(ModelError::invalid(
             "refresh",
             "Token does not belong to the authenticated user.",
         ));
@@ -234,7 +237,7 @@ pub async fn logout(
 /// Refuses the caller's access token from now on. Idempotent: two logouts
 /// racing with the same access token (and different refresh tokens) both
 /// succeed, where a plain insert would hit the unique `jti`.
-async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ApiResult<()> {
+async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ModelResult<()> {
     let mut insert = Query::insert();
     insert
         .into_table(revoked_access_tokens::Entity)
@@ -250,7 +253,7 @@ async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ApiResult
             now().into(),
             caller.access_expires_at.into(),
         ])
-        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ModelError::Fault("building the revocation statement failed"))?
         .on_conflict(
             OnConflict::column(revoked_access_tokens::Column::Jti)
                 .do_nothing()
@@ -266,7 +269,7 @@ async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ApiResult
 ///
 /// # Errors
 /// Database errors.
-pub async fn flush_ended(db: &DatabaseConnection, keys: &JwtKeys) -> ApiResult<u64> {
+pub async fn flush_ended(db: &DatabaseConnection, keys: &JwtKeys) -> ModelResult<u64> {
     let before_cutoff = Query::select()
         .column((Entity, Column::Id))
         .from(Entity)
@@ -295,7 +298,7 @@ pub async fn flush_ended(db: &DatabaseConnection, keys: &JwtKeys) -> ApiResult<u
 ///
 /// # Errors
 /// Database errors.
-pub async fn logout_all(db: &DatabaseConnection, caller: &Caller) -> ApiResult<()> {
+pub async fn logout_all(db: &DatabaseConnection, caller: &Caller) -> ModelResult<()> {
     let txn = db.begin().await?;
     end_all(&txn, caller.id()).await?;
     txn.commit().await?;

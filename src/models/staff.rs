@@ -10,16 +10,15 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult};
 use super::{
     _entities::{doctors, mappings, patients},
     admin_sessions,
     fields::{Input, Mode, Text},
     listing::{self, Page, PageRequest, QueryParams},
     now, passwords, sessions,
-    tokens::is_unique_violation,
     users::{self, ActiveModel, Column, Entity, Model},
 };
-use crate::errors::{ApiError, ApiResult, FieldErrors};
 
 const EMAIL_TAKEN: &str = "user with this email already exists.";
 const FLAGS_NEED_SUPERUSER: &str = "Only superusers may change staff or superuser status.";
@@ -46,7 +45,7 @@ pub async fn authenticate(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
-) -> ApiResult<Option<Model>> {
+) -> ModelResult<Option<Model>> {
     let user = Entity::find()
         .filter(Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
@@ -61,7 +60,7 @@ pub async fn authenticate(
 
 /// # Errors
 /// 400 for a bad query parameter.
-pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Page<Model>> {
+pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ModelResult<Page<Model>> {
     let mut errors = FieldErrors::new();
     let page = PageRequest::parse(params, &mut errors);
     let mut select = Entity::find();
@@ -91,11 +90,11 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ApiResult<Pa
 
 /// # Errors
 /// 404 when there is no such user.
-pub async fn find(db: &DatabaseConnection, id: i32) -> ApiResult<Model> {
+pub async fn find(db: &DatabaseConnection, id: i32) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or(ModelError::NotFound)
 }
 
 /// The console's one rule for acting on an account (edit, password reset,
@@ -109,11 +108,11 @@ pub fn may_manage(actor: &Model, target: &Model) -> bool {
 }
 
 /// [`may_manage`] as the models' error: 403 when it says no.
-fn ensure_may_manage(actor: &Model, target: &Model) -> ApiResult<()> {
+fn ensure_may_manage(actor: &Model, target: &Model) -> ModelResult<()> {
     if may_manage(actor, target) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(NEEDS_SUPERUSER.to_string()))
+        Err(ModelError::Forbidden(NEEDS_SUPERUSER.to_string()))
     }
 }
 
@@ -124,7 +123,7 @@ fn flags(
     input: &mut Input<'_>,
     actor: &Model,
     current: Option<&Model>,
-) -> ApiResult<(bool, bool, bool)> {
+) -> ModelResult<(bool, bool, bool)> {
     let is_active = input.boolean("is_active", false).unwrap_or(true);
     let is_staff = input.boolean("is_staff", false).unwrap_or(false);
     let is_superuser = input.boolean("is_superuser", false).unwrap_or(false);
@@ -132,7 +131,7 @@ fn flags(
         current.map_or((false, false), |u| (u.is_staff, u.is_superuser));
     if !actor.is_superuser && (is_staff != was_staff || is_superuser != was_superuser) {
         if current.is_some() {
-            return Err(ApiError::Forbidden(FLAGS_NEED_SUPERUSER.to_string()));
+            return Err(ModelError::Forbidden(FLAGS_NEED_SUPERUSER.to_string()));
         }
         input.error("is_staff", FLAGS_NEED_SUPERUSER);
     }
@@ -143,7 +142,7 @@ fn flags(
 ///
 /// # Errors
 /// 400 naming each invalid field.
-pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> ApiResult<Model> {
+pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> ModelResult<Model> {
     let mut input = Input::new(body, Mode::Full)?;
     let name = input.text("name", Text::required(150));
     let email = input
@@ -151,10 +150,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> Api
         .map(|e| e.to_lowercase());
     let password = users::new_password(&mut input, name.as_deref(), email.as_deref());
     let (is_active, is_staff, is_superuser) = flags(&mut input, actor, None)?;
-    input.finish()?;
-    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return Err(ApiError::Internal);
-    };
+    let (name, email, password) = input.finish_with(|| Some((name?, email?, password?)))?;
     let password_hash = passwords::hash(password).await?;
     let timestamp = now();
     ActiveModel {
@@ -174,9 +170,9 @@ pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> Api
     .map_err(email_error)
 }
 
-fn email_error(err: sea_orm::DbErr) -> ApiError {
-    if is_unique_violation(&err) {
-        ApiError::validation("email", EMAIL_TAKEN)
+fn email_error(err: sea_orm::DbErr) -> ModelError {
+    if violated_unique_key(&err) == Some(error::USERS_EMAIL) {
+        ModelError::invalid("email", EMAIL_TAKEN)
     } else {
         err.into()
     }
@@ -194,7 +190,7 @@ pub async fn update(
     actor: &Model,
     id: i32,
     body: &Value,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let existing = find(db, id).await?;
     ensure_may_manage(actor, &existing)?;
     let mut input = Input::new(body, Mode::Full)?;
@@ -206,10 +202,7 @@ pub async fn update(
     if actor.id == id && !is_active {
         input.error("is_active", "You cannot deactivate your own account.");
     }
-    input.finish()?;
-    let (Some(name), Some(email)) = (name, email) else {
-        return Err(ApiError::Internal);
-    };
+    let (name, email) = input.finish_with(|| Some((name?, email?)))?;
     let txn = db.begin().await?;
     let mut row = existing.into_active_model();
     row.name = Set(name);
@@ -239,15 +232,12 @@ pub async fn reset_password(
     actor: &Model,
     id: i32,
     body: &Value,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let existing = find(db, id).await?;
     ensure_may_manage(actor, &existing)?;
     let mut input = Input::new(body, Mode::Full)?;
     let password = users::new_password(&mut input, Some(&existing.name), Some(&existing.email));
-    input.finish()?;
-    let Some(password) = password else {
-        return Err(ApiError::Internal);
-    };
+    let password = input.finish_with(|| password)?;
     let password_hash = passwords::hash(password).await?;
     let txn = db.begin().await?;
     let mut row = existing.into_active_model();
@@ -263,7 +253,7 @@ pub async fn reset_password(
 ///
 /// # Errors
 /// Database errors.
-pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ApiResult<Vec<String>> {
+pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ModelResult<Vec<String>> {
     let patients = user.find_related(patients::Entity).count(db).await?;
     let mappings = mappings::Entity::find()
         .inner_join(patients::Entity)
@@ -287,9 +277,9 @@ pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ApiResult<Vec<Str
 /// # Errors
 /// 404 when missing; 400 when an operator tries to delete themselves; 403
 /// when the actor may not manage the account ([`may_manage`]).
-pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ApiResult<Model> {
+pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ModelResult<Model> {
     if actor.id == id {
-        return Err(ApiError::validation(
+        return Err(ModelError::invalid(
             "non_field_errors",
             "You cannot delete your own account.",
         ));

@@ -5,16 +5,16 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{
     sea_query::{Expr, InsertStatement, Query},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
+use super::error::{self, violated_unique_key, ModelError, ModelResult};
 use super::{
     _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, token_families},
     now,
 };
-use crate::errors::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -119,7 +119,7 @@ impl JwtKeys {
         &self,
         family: &token_families::Model,
         token_type: TokenType,
-    ) -> ApiResult<(String, Claims)> {
+    ) -> ModelResult<(String, Claims)> {
         let issued = Utc::now().fixed_offset();
         let expires = match token_type {
             TokenType::Access => issued + self.access_lifetime,
@@ -137,7 +137,7 @@ impl JwtKeys {
             sid: family.id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| ApiError::Internal)?;
+            .map_err(|_| ModelError::Fault("signing a token failed"))?;
         Ok((token, claims))
     }
 
@@ -160,7 +160,7 @@ pub async fn issue_pair<C: ConnectionTrait>(
     db: &C,
     keys: &JwtKeys,
     family: &token_families::Model,
-) -> ApiResult<TokenPair> {
+) -> ModelResult<TokenPair> {
     let (access, _) = keys.encode(family, TokenType::Access)?;
     let (refresh, claims) = keys.encode(family, TokenType::Refresh)?;
     outstanding_tokens::ActiveModel {
@@ -181,18 +181,18 @@ pub async fn issue_pair<C: ConnectionTrait>(
 /// The insert is the transaction's first statement, so it takes SQLite's
 /// write lock at once, and the unique `token_id` lets exactly one of two
 /// concurrent spends of the same token succeed on PostgreSQL.
-pub(super) async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ApiResult<bool> {
+pub(super) async fn spend<C: ConnectionTrait>(db: &C, jti: &str) -> ModelResult<bool> {
     let statement = blacklist_where(Condition::all().add(outstanding_tokens::Column::Jti.eq(jti)))?;
     match db.execute(&statement).await {
         Ok(result) => Ok(result.rows_affected() == 1),
-        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) if violated_unique_key(&err) == Some(error::BLACKLISTED_TOKEN) => Ok(false),
         Err(err) => Err(err.into()),
     }
 }
 
 /// `INSERT INTO blacklisted_tokens (token_id, blacklisted_at) SELECT id, now
 /// FROM outstanding_tokens WHERE <condition>`.
-fn blacklist_where(condition: Condition) -> ApiResult<InsertStatement> {
+fn blacklist_where(condition: Condition) -> ModelResult<InsertStatement> {
     Ok(Query::insert()
         .into_table(blacklisted_tokens::Entity)
         .columns([
@@ -207,13 +207,8 @@ fn blacklist_where(condition: Condition) -> ApiResult<InsertStatement> {
                 .cond_where(condition)
                 .to_owned(),
         )
-        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ModelError::Fault("building the blacklist statement failed"))?
         .to_owned())
-}
-
-#[must_use]
-pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Blacklists every refresh token of `user_id` that is still outstanding
@@ -221,7 +216,7 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 ///
 /// # Errors
 /// Database errors.
-pub async fn blacklist_all_refresh<C: ConnectionTrait>(db: &C, user_id: i32) -> ApiResult<u64> {
+pub async fn blacklist_all_refresh<C: ConnectionTrait>(db: &C, user_id: i32) -> ModelResult<u64> {
     let statement = blacklist_where(
         Condition::all()
             .add(outstanding_tokens::Column::UserId.eq(user_id))
@@ -252,7 +247,7 @@ pub struct Flushed {
 ///
 /// # Errors
 /// Database errors.
-pub async fn flush_expired(db: &DatabaseConnection) -> ApiResult<Flushed> {
+pub async fn flush_expired(db: &DatabaseConnection) -> ModelResult<Flushed> {
     let timestamp = now();
     let txn = db.begin().await?;
     // The foreign key cascades these; deleted explicitly so the count is

@@ -6,13 +6,13 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 pub use super::_entities::users::{ActiveModel, Column, Entity, Model};
+use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult};
 use super::{
     caller::Caller,
     fields::{Input, Mode, Text},
     now, passwords, sessions,
-    tokens::{self, is_unique_violation, JwtKeys, TokenPair},
+    tokens::{self, JwtKeys, TokenPair},
 };
-use crate::errors::{ApiError, ApiResult, FieldErrors};
 
 const EMAIL_TAKEN: &str = "user with this email already exists.";
 
@@ -62,22 +62,19 @@ struct Registration {
 }
 
 impl Registration {
-    fn parse(body: &Value) -> ApiResult<Self> {
+    fn parse(body: &Value) -> ModelResult<Self> {
         let mut input = Input::new(body, Mode::Full)?;
         let name = input.text("name", Text::required(150));
         let email = input
             .email("email", Text::required(254))
             .map(|e| e.to_lowercase());
         let password = new_password(&mut input, name.as_deref(), email.as_deref());
-        input.finish()?;
-        match (name, email, password) {
-            (Some(name), Some(email), Some(password)) => Ok(Self {
-                name,
-                email,
-                password,
-            }),
-            _ => Err(ApiError::Internal),
-        }
+        let (name, email, password) = input.finish_with(|| Some((name?, email?, password?)))?;
+        Ok(Self {
+            name,
+            email,
+            password,
+        })
     }
 }
 
@@ -89,7 +86,7 @@ pub async fn register(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     body: &Value,
-) -> ApiResult<(Model, TokenPair)> {
+) -> ModelResult<(Model, TokenPair)> {
     let Registration {
         name,
         email,
@@ -111,13 +108,13 @@ pub struct Flags {
     pub is_superuser: bool,
 }
 
-async fn refuse_taken<C: ConnectionTrait>(db: &C, email: &str) -> ApiResult<()> {
+async fn refuse_taken<C: ConnectionTrait>(db: &C, email: &str) -> ModelResult<()> {
     let taken = Entity::find()
         .filter(Column::Email.eq(email))
         .one(db)
         .await?;
     match taken {
-        Some(_) => Err(ApiError::validation("email", EMAIL_TAKEN)),
+        Some(_) => Err(ModelError::invalid("email", EMAIL_TAKEN)),
         None => Ok(()),
     }
 }
@@ -128,7 +125,7 @@ async fn insert<C: ConnectionTrait>(
     email: String,
     password_hash: String,
     flags: Flags,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let timestamp = now();
     let inserted = ActiveModel {
         name: Set(name),
@@ -147,7 +144,9 @@ async fn insert<C: ConnectionTrait>(
     match inserted {
         Ok(user) => Ok(user),
         // Lost a race with a concurrent registration of the same address.
-        Err(err) if is_unique_violation(&err) => Err(ApiError::validation("email", EMAIL_TAKEN)),
+        Err(err) if violated_unique_key(&err) == Some(error::USERS_EMAIL) => {
+            Err(ModelError::invalid("email", EMAIL_TAKEN))
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -164,7 +163,7 @@ pub async fn create_account<C: ConnectionTrait>(
     email: &str,
     password: &str,
     flags: Flags,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let Registration {
         name,
         email,
@@ -191,12 +190,12 @@ pub async fn set_password(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
-) -> ApiResult<Model> {
+) -> ModelResult<Model> {
     let user = Entity::find()
         .filter(Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::validation("email", "No user with this email address."))?;
+        .ok_or_else(|| ModelError::invalid("email", "No user with this email address."))?;
     let mut errors = FieldErrors::new();
     let attributes = [
         ("name", user.name.as_str()),
@@ -228,7 +227,7 @@ pub async fn change_password(
     keys: &JwtKeys,
     caller: &Caller,
     body: &Value,
-) -> ApiResult<TokenPair> {
+) -> ModelResult<TokenPair> {
     let user = &caller.user;
     let mut input = Input::new(body, Mode::Full)?;
     let old = input.password("old_password");
@@ -238,12 +237,9 @@ pub async fn change_password(
         Some(&user.name),
         Some(&user.email),
     );
-    input.finish()?;
-    let (Some(old), Some(new)) = (old, new) else {
-        return Err(ApiError::Internal);
-    };
+    let (old, new) = input.finish_with(|| Some((old?, new?)))?;
     if !passwords::verify(old, Some(user.password_hash.clone())).await? {
-        return Err(ApiError::validation(
+        return Err(ModelError::invalid(
             "old_password",
             "Your old password was entered incorrectly. Please enter it again.",
         ));
@@ -272,14 +268,11 @@ pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     body: &Value,
-) -> ApiResult<(Model, TokenPair)> {
+) -> ModelResult<(Model, TokenPair)> {
     let mut input = Input::new(body, Mode::Full)?;
     let email = input.text("email", Text::required(254));
     let password = input.password("password");
-    input.finish()?;
-    let (Some(email), Some(password)) = (email, password) else {
-        return Err(ApiError::Internal);
-    };
+    let (email, password) = input.finish_with(|| Some((email?, password?)))?;
     let user = Entity::find()
         .filter(Column::Email.eq(email.to_lowercase()))
         .one(db)
@@ -289,7 +282,7 @@ pub async fn login(
     let user = match user {
         Some(user) if verified && user.is_active => user,
         _ => {
-            return Err(ApiError::Unauthorized(
+            return Err(ModelError::Unauthenticated(
                 "No active account found with the given credentials.".to_string(),
             ))
         }
@@ -307,13 +300,12 @@ pub async fn login(
 ///
 /// # Errors
 /// 400 under `refresh` when it is missing or not a string.
-pub fn refresh_field(body: &Value) -> ApiResult<String> {
+pub fn refresh_field(body: &Value) -> ModelResult<String> {
     let mut input = Input::new(body, Mode::Full)?;
     let refresh = input.text("refresh", Text::required(4096));
     input.finish()?;
-    refresh.ok_or_else(|| {
-        ApiError::Validation(FieldErrors::single("refresh", super::fields::REQUIRED))
-    })
+    refresh
+        .ok_or_else(|| ModelError::Invalid(FieldErrors::single("refresh", super::fields::REQUIRED)))
 }
 
 impl sea_orm::ActiveModelBehavior for ActiveModel {}

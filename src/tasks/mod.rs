@@ -18,23 +18,24 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use loco_rs::{task::Vars, Error};
 
-use crate::errors::ApiError;
+use crate::models::error::ModelError;
 
 /// The error a task ends with when the model refuses its input or the
-/// database fails: the field messages of the API, one line each.
-pub(crate) fn refused(err: ApiError) -> Error {
+/// database fails: the field messages of the API, one line each. The one
+/// place a task reads a `ModelError`.
+pub(crate) fn refused(err: ModelError) -> Error {
     let text = match err {
-        ApiError::Validation(errors) => errors
+        ModelError::Invalid(errors) => errors
             .iter()
             .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
             .collect::<Vec<_>>()
             .join("\n"),
-        ApiError::Unavailable(_) => "the database is unavailable".to_string(),
-        other => format!(
-            "the task failed ({}); see the log. Is the database migrated \
-             (`cargo loco db migrate`)?",
-            other.status()
+        // The kind only (`Display`): the driver's text can quote a row.
+        ModelError::Database(_) => format!(
+            "the task failed ({err}); is the database migrated \
+             (`cargo loco db migrate`)?"
         ),
+        other => format!("the task failed: {other}"),
     };
     Error::Message(text)
 }

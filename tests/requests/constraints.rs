@@ -3,7 +3,10 @@
 //! when they break a unique, foreign-key or check constraint, and deletes
 //! cascade the way the schema says. Works on SQLite and PostgreSQL alike.
 use chrono::{NaiveDate, Utc};
-use healthcare_backend::models::_entities::{doctors, mappings, patients, users};
+use healthcare_backend::models::{
+    _entities::{doctors, mappings, patients, users},
+    error::{self, violated_unique_key, UniqueKey},
+};
 use sea_orm::{
     prelude::DateTimeWithTimeZone, ActiveModelTrait, ColumnTrait, ConnectionTrait,
     DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
@@ -81,14 +84,23 @@ fn user_row(email: &str) -> users::ActiveModel {
     }
 }
 
+/// The database refused `result` as a unique violation, and the models tell
+/// which constraint it broke by its name on this engine (not the message).
 #[track_caller]
-fn assert_unique_violation<T: std::fmt::Debug>(result: Result<T, DbErr>, what: &str) {
+fn assert_unique_violation<T: std::fmt::Debug>(
+    result: Result<T, DbErr>,
+    key: UniqueKey,
+    what: &str,
+) {
     match result {
         Ok(row) => panic!("{what}: the database accepted {row:?}"),
-        Err(err) => assert!(
-            matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))),
-            "{what}: expected a unique violation, got {err:?}"
-        ),
+        Err(err) => {
+            assert!(
+                matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))),
+                "{what}: expected a unique violation, got {err:?}"
+            );
+            assert_eq!(violated_unique_key(&err), Some(key), "{what}: {err:?}");
+        }
     }
 }
 
@@ -149,6 +161,7 @@ async fn doctors_email_is_unique_in_the_database() {
         doctor_row(&email, &format!("LIC-{}", &unique()[..12]))
             .insert(db)
             .await,
+        error::DOCTORS_EMAIL,
         "a second doctor with the same email",
     );
     // The API's doctor too.
@@ -161,6 +174,7 @@ async fn doctors_email_is_unique_in_the_database() {
         )
         .insert(db)
         .await,
+        error::DOCTORS_EMAIL,
         "a doctor reusing the API doctor's email",
     );
     assert_eq!(doctors::Entity::find().count(db).await.unwrap(), 2);
@@ -179,6 +193,7 @@ async fn doctors_license_number_is_unique_in_the_database() {
         doctor_row(&format!("b.{}@hospital.com", unique()), &license)
             .insert(db)
             .await,
+        error::DOCTORS_LICENSE_NUMBER,
         "a second doctor with the same license number",
     );
     assert_eq!(doctors::Entity::find().count(db).await.unwrap(), 1);
@@ -191,6 +206,7 @@ async fn users_email_is_unique_in_the_database() {
     let user = app.register("Alice").await;
     assert_unique_violation(
         user_row(&user.email).insert(db).await,
+        error::USERS_EMAIL,
         "a second user with a registered email",
     );
     let email = format!("direct-{}@example.com", unique());
@@ -200,9 +216,28 @@ async fn users_email_is_unique_in_the_database() {
         .expect("a new address is fine");
     assert_unique_violation(
         user_row(&email).insert(db).await,
+        error::USERS_EMAIL,
         "a second user with the same email",
     );
     assert_eq!(users::Entity::find().count(db).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_blacklisted_at_most_once_in_the_database() {
+    let app = TestApp::spawn().await;
+    let db = &app.ctx.db;
+    // Registering signs in: one refresh token is outstanding.
+    app.register("Alice").await;
+    let blacklist = "INSERT INTO blacklisted_tokens (token_id, blacklisted_at) \
+                     SELECT id, CURRENT_TIMESTAMP FROM outstanding_tokens";
+    db.execute_unprepared(blacklist)
+        .await
+        .expect("the first spend is fine");
+    assert_unique_violation(
+        db.execute_unprepared(blacklist).await,
+        error::BLACKLISTED_TOKEN,
+        "the same refresh token blacklisted twice",
+    );
 }
 
 #[tokio::test]
@@ -221,6 +256,7 @@ async fn the_same_patient_doctor_pair_cannot_be_mapped_twice() {
         mapping_row(id(&patient), id(&doctor), false)
             .insert(db)
             .await,
+        error::MAPPINGS_PATIENT_DOCTOR,
         "the same pair twice",
     );
     // Raw SQL, so nothing in the entity layer is involved.
@@ -232,6 +268,7 @@ async fn the_same_patient_doctor_pair_cannot_be_mapped_twice() {
     );
     assert_unique_violation(
         db.execute_unprepared(&sql).await,
+        error::MAPPINGS_PATIENT_DOCTOR,
         "the same pair twice (raw SQL)",
     );
     // The same patient with another doctor is fine.
@@ -268,6 +305,7 @@ async fn a_patient_has_at_most_one_primary_mapping_in_the_database() {
         mapping_row(id(&patient), doctor_ids[3], true)
             .insert(db)
             .await,
+        error::MAPPINGS_ONE_PRIMARY,
         "a second primary mapping for one patient",
     );
     // Promoting an existing non-primary mapping is refused as well.
@@ -278,7 +316,11 @@ async fn a_patient_has_at_most_one_primary_mapping_in_the_database() {
             doctor_ids[0]
         ))
         .await;
-    assert_unique_violation(promoted, "promoting a second primary mapping");
+    assert_unique_violation(
+        promoted,
+        error::MAPPINGS_ONE_PRIMARY,
+        "promoting a second primary mapping",
+    );
     // The index is per patient: another patient may have its own primary.
     mapping_row(id(&second_patient), doctor_ids[3], true)
         .insert(db)

@@ -13,8 +13,9 @@ use super::{
     resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
-    errors::{ApiError, FieldErrors},
+    errors::FieldErrors,
     extractors::ClientIp,
+    models::error::ModelError,
     models::{caller::Caller, staff},
     views::admin::{self as views, forms, Chrome},
 };
@@ -53,9 +54,9 @@ pub async fn password_form(
     };
     let caller = Caller::staff(session.user.clone());
     match Resource::Users.find(&ctx.db, &caller, id).await {
-        Ok(user) if user.locked => error_page(&chrome, &locked()),
+        Ok(user) if user.locked => error_page(&chrome, locked()),
         Ok(user) => password_page(StatusCode::OK, &chrome, &user, &FieldErrors::new()),
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }
 
@@ -78,7 +79,7 @@ pub async fn reset_password(
     let caller = Caller::staff(session.user.clone());
     let user = match Resource::Users.find(&ctx.db, &caller, id).await {
         Ok(user) => user,
-        Err(err) => return error_page(&chrome, &err),
+        Err(err) => return error_page(&chrome, err),
     };
     let json = forms::to_json(&Resource::password_fields(), &pairs);
     match staff::reset_password(&ctx.db, &session.user, id, &json).await {
@@ -102,17 +103,17 @@ pub async fn reset_password(
             }
             views::redirect(&format!("/admin/users/{id}/?saved=1"), &[])
         }
-        Err(ApiError::Validation(errors)) => {
+        Err(ModelError::Invalid(errors)) => {
             password_page(StatusCode::BAD_REQUEST, &chrome, &user, &errors)
         }
-        Err(err @ ApiError::Forbidden(_)) => {
+        Err(err @ ModelError::Forbidden(_)) => {
             let attempt = Attempt {
                 action: "reset password",
                 resource: Resource::Users,
                 shown: &user,
             };
-            refusal(&ctx, &session, &ip, attempt, &err).await
+            refusal(&ctx, &session, &ip, attempt, err).await
         }
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }

@@ -14,9 +14,10 @@ use super::{
     resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
-    errors::{ApiError, FieldErrors},
+    errors::FieldErrors,
     extractors::ClientIp,
     models::caller::Caller,
+    models::error::ModelError,
     views::admin::{self as views, Chrome},
 };
 
@@ -29,7 +30,7 @@ pub async fn delete_page(
 ) -> Response {
     let cascade = match resource.cascade(&ctx.db, shown.id).await {
         Ok(cascade) => cascade,
-        Err(err) => return error_page(chrome, &err),
+        Err(err) => return error_page(chrome, err),
     };
     let base = format!("/admin/{}/", resource.path());
     let status = if errors.is_empty() {
@@ -57,9 +58,9 @@ pub async fn delete_form(
     };
     let caller = Caller::staff(session.user.clone());
     match resource.find(&ctx.db, &caller, id).await {
-        Ok(shown) if shown.locked => error_page(&chrome, &locked()),
+        Ok(shown) if shown.locked => error_page(&chrome, locked()),
         Ok(shown) => delete_page(&ctx, &chrome, resource, &shown, &FieldErrors::new()).await,
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }
 
@@ -81,7 +82,7 @@ pub async fn delete(
     let caller = Caller::staff(session.user.clone());
     let shown = match resource.find(&ctx.db, &caller, id).await {
         Ok(shown) => shown,
-        Err(err) => return error_page(&chrome, &err),
+        Err(err) => return error_page(&chrome, err),
     };
     match resource.delete(&ctx.db, &caller, id).await {
         Ok(()) => {
@@ -103,17 +104,17 @@ pub async fn delete(
             }
             views::redirect(&format!("/admin/{}/", resource.path()), &[])
         }
-        Err(ApiError::Validation(errors)) => {
+        Err(ModelError::Invalid(errors)) => {
             delete_page(&ctx, &chrome, resource, &shown, &errors).await
         }
-        Err(err @ ApiError::Forbidden(_)) => {
+        Err(err @ ModelError::Forbidden(_)) => {
             let attempt = Attempt {
                 action: "delete",
                 resource,
                 shown: &shown,
             };
-            refusal(&ctx, &session, &ip, attempt, &err).await
+            refusal(&ctx, &session, &ip, attempt, err).await
         }
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }

@@ -4,23 +4,27 @@ use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{error_page, StaffSession};
-use crate::{errors::ApiError, extractors::ListQuery, models::admin_log, views::admin as views};
+use crate::{
+    extractors::{InvalidQuery, ListQuery},
+    models::admin_log,
+    views::admin as views,
+};
 
 /// The log's query is read as the API's lists read theirs (a NUL character
 /// in a value is a 400); a bad page number is a 400 page.
 pub async fn change_log(
     State(ctx): State<AppContext>,
     session: StaffSession,
-    query: Result<ListQuery, ApiError>,
+    query: Result<ListQuery, InvalidQuery>,
 ) -> Response {
     let chrome = session.chrome();
     let listed = match query {
         Ok(query) => admin_log::list(&ctx.db, &query.params).await,
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     };
     let page = match listed {
         Ok(page) => page,
-        Err(err) => return error_page(&chrome, &err),
+        Err(err) => return error_page(&chrome, err),
     };
     let number = page.request.page;
     let pages = page.count.div_ceil(page.request.page_size).max(1);

@@ -13,8 +13,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 use crate::{
-    errors::ApiError,
     models::admin_log,
+    models::error::ModelError,
     views::admin::{self as views, Chrome},
 };
 
@@ -35,7 +35,7 @@ pub(super) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
 }
 
 pub(super) fn not_found(chrome: &Chrome) -> Response {
-    error_page(chrome, &ApiError::not_found())
+    error_page(chrome, ModelError::NotFound)
 }
 
 /// The resource and record id of a path (`None`: the 404 page).
@@ -63,7 +63,7 @@ async fn index(State(ctx): State<AppContext>, session: StaffSession) -> Response
                 "label": resource.names().1, "count": count,
                 "url": format!("/admin/{}/", resource.path()),
             })),
-            Err(err) => return error_page(&chrome, &err.into()),
+            Err(err) => return error_page(&chrome, err),
         }
     }
     views::page(
@@ -96,7 +96,7 @@ pub(super) async fn record(
     admin_log::record(&ctx.db, change)
         .await
         .err()
-        .map(|err| error_page(&session.chrome(), &err))
+        .map(|err| error_page(&session.chrome(), err))
 }
 
 /// A refused action (the models' 403): recorded in the change log as
@@ -107,7 +107,7 @@ pub(super) async fn refusal(
     session: &StaffSession,
     ip: &str,
     attempt: Attempt<'_>,
-    err: &ApiError,
+    err: ModelError,
 ) -> Response {
     let action = format!("refused: {}", attempt.action);
     let logged = Logged {

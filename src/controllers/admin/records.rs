@@ -13,9 +13,9 @@ use super::{
     Attempt, Logged, StaffSession,
 };
 use crate::{
-    errors::{ApiError, FieldErrors},
-    extractors::{ClientIp, ListQuery},
-    models::{caller::Caller, listing::QueryParams, staff, users},
+    errors::FieldErrors,
+    extractors::{ClientIp, InvalidQuery, ListQuery},
+    models::{caller::Caller, error::ModelError, listing::QueryParams, staff, users},
     views::admin::{self as views, forms, Chrome},
 };
 
@@ -26,7 +26,7 @@ pub async fn list(
     State(ctx): State<AppContext>,
     session: StaffSession,
     Path(resource): Path<String>,
-    query: Result<ListQuery, ApiError>,
+    query: Result<ListQuery, InvalidQuery>,
 ) -> Response {
     let chrome = session.chrome();
     let (resource, _) = match locate(&resource, None) {
@@ -37,23 +37,23 @@ pub async fn list(
     let title = capitalized(resource.names().1);
     let listed = match query {
         Ok(query) => resource.list(&ctx.db, &caller, &query.params).await,
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     };
     match listed {
         Ok(data) => views::page(StatusCode::OK, "list.html", &title, &chrome, data),
-        Err(ApiError::Validation(errors)) => {
+        Err(ModelError::Invalid(errors)) => {
             let base = format!("/admin/{}/", resource.path());
             let data = views::tables::invalid(&base, resource.names().0, &errors);
             views::page(StatusCode::BAD_REQUEST, "list.html", &title, &chrome, data)
         }
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }
 
 /// The refusal of a page that leads only to an action the operator may not
 /// take on this record (`Shown::locked`).
-pub(super) fn locked() -> ApiError {
-    ApiError::Forbidden(staff::NEEDS_SUPERUSER.to_string())
+pub(super) fn locked() -> ModelError {
+    ModelError::Forbidden(staff::NEEDS_SUPERUSER.to_string())
 }
 
 fn capitalized(text: &str) -> String {
@@ -171,7 +171,7 @@ pub async fn add(
                 &[],
             )
         }
-        Err(ApiError::Validation(errors)) => form_page(
+        Err(ModelError::Invalid(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
             &session.user,
@@ -180,7 +180,7 @@ pub async fn add(
             &json,
             &errors,
         ),
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }
 
@@ -209,7 +209,7 @@ pub async fn change_form(
             &shown.json,
             &FieldErrors::new(),
         ),
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }
 
@@ -249,7 +249,7 @@ pub async fn change(
     let caller = Caller::staff(session.user.clone());
     let before = match resource.find(&ctx.db, &caller, id).await {
         Ok(shown) => shown,
-        Err(err) => return error_page(&chrome, &err),
+        Err(err) => return error_page(&chrome, err),
     };
     let mut json = forms::to_json(&resource.fields(false), &pairs);
     if resource == Resource::Users && !session.user.is_superuser {
@@ -287,7 +287,7 @@ pub async fn change(
             }
             views::redirect(&format!("/admin/{}/{}/?saved=1", resource.path(), id), &[])
         }
-        Err(ApiError::Validation(errors)) => form_page(
+        Err(ModelError::Invalid(errors)) => form_page(
             StatusCode::BAD_REQUEST,
             &chrome,
             &session.user,
@@ -296,7 +296,7 @@ pub async fn change(
             &json,
             &errors,
         ),
-        Err(err @ ApiError::Forbidden(_)) => {
+        Err(err @ ModelError::Forbidden(_)) => {
             let action = if resource == Resource::Users {
                 user_action(&before.json, &json)
             } else {
@@ -307,8 +307,8 @@ pub async fn change(
                 resource,
                 shown: &before,
             };
-            refusal(&ctx, &session, &ip, attempt, &err).await
+            refusal(&ctx, &session, &ip, attempt, err).await
         }
-        Err(err) => error_page(&chrome, &err),
+        Err(err) => error_page(&chrome, err),
     }
 }

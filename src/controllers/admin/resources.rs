@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::shown::{show_doctor, show_mapping, show_patient, show_user, Shown};
 use crate::{
     domain::{Gender, Specialization},
-    errors::{ApiError, ApiResult},
+    models::error::{ModelError, ModelResult},
     models::{
         caller::Caller, doctors, fields::Mode, listing::QueryParams, mappings, patients, staff,
         users,
@@ -106,7 +106,7 @@ impl Resource {
         db: &DatabaseConnection,
         caller: &Caller,
         params: &QueryParams,
-    ) -> ApiResult<Value> {
+    ) -> ModelResult<Value> {
         let (singular, plural) = self.names();
         let base = format!("/admin/{}/", self.path());
         macro_rules! page {
@@ -232,7 +232,12 @@ impl Resource {
 
     /// # Errors
     /// 404 when there is no such record.
-    pub async fn find(self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<Shown> {
+    pub async fn find(
+        self,
+        db: &DatabaseConnection,
+        caller: &Caller,
+        id: i32,
+    ) -> ModelResult<Shown> {
         Ok(match self {
             Self::Users => {
                 let user = staff::find(db, id).await?;
@@ -254,7 +259,7 @@ impl Resource {
         db: &DatabaseConnection,
         caller: &Caller,
         body: &Value,
-    ) -> ApiResult<Shown> {
+    ) -> ModelResult<Shown> {
         Ok(match self {
             Self::Users => show_user(&staff::create(db, &caller.user, body).await?),
             Self::Patients => {
@@ -274,7 +279,7 @@ impl Resource {
         caller: &Caller,
         id: i32,
         body: &Value,
-    ) -> ApiResult<Shown> {
+    ) -> ModelResult<Shown> {
         Ok(match self {
             Self::Users => show_user(&staff::update(db, &caller.user, id, body).await?),
             Self::Patients => {
@@ -289,7 +294,7 @@ impl Resource {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn cascade(self, db: &DatabaseConnection, id: i32) -> ApiResult<Vec<String>> {
+    pub async fn cascade(self, db: &DatabaseConnection, id: i32) -> ModelResult<Vec<String>> {
         let mappings_where = |column: mappings::Column| async move {
             mappings::Entity::find()
                 .filter(column.eq(id))
@@ -312,7 +317,12 @@ impl Resource {
 
     /// # Errors
     /// 404 when missing; 400 when an operator deletes themselves.
-    pub async fn delete(self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ApiResult<()> {
+    pub async fn delete(
+        self,
+        db: &DatabaseConnection,
+        caller: &Caller,
+        id: i32,
+    ) -> ModelResult<()> {
         match self {
             Self::Users => staff::delete(db, &caller.user, id).await.map(|_| ()),
             Self::Patients => patients::delete(db, caller, id).await,
@@ -323,20 +333,20 @@ impl Resource {
 }
 
 /// The owner a new patient is created for: an existing user's id.
-async fn owner_of(db: &DatabaseConnection, body: &Value) -> ApiResult<i32> {
+async fn owner_of(db: &DatabaseConnection, body: &Value) -> ModelResult<i32> {
     let raw = body
         .get("owner")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let Ok(id) = raw.trim().parse::<i32>() else {
-        return Err(ApiError::validation(
+        return Err(ModelError::invalid(
             "owner",
             crate::models::fields::REQUIRED,
         ));
     };
     match users::Entity::find_by_id(id).one(db).await? {
         Some(_) => Ok(id),
-        None => Err(ApiError::validation(
+        None => Err(ModelError::invalid(
             "owner",
             format!("Invalid pk \"{id}\" - object does not exist."),
         )),

@@ -88,9 +88,11 @@ fn csrf_refused(chrome: &Chrome) -> Response {
     )
 }
 
-/// The page for an error a console handler could not turn into a form error.
-pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
-    match err {
+/// The page for an error a console handler could not turn into a form error:
+/// a model's error goes through the API's own conversion, so both surfaces
+/// answer a refusal with the same status.
+pub fn error_page(chrome: &Chrome, err: impl Into<ApiError>) -> Response {
+    match err.into() {
         ApiError::Validation(errors) => {
             let messages: Vec<String> = errors
                 .iter()
@@ -104,13 +106,13 @@ pub fn error_page(chrome: &Chrome, err: &ApiError) -> Response {
             )
         }
         ApiError::BadRequest(message) => {
-            views::message(StatusCode::BAD_REQUEST, chrome, "Bad request", message)
+            views::message(StatusCode::BAD_REQUEST, chrome, "Bad request", &message)
         }
         ApiError::Forbidden(message) => {
-            views::message(StatusCode::FORBIDDEN, chrome, "Forbidden", message)
+            views::message(StatusCode::FORBIDDEN, chrome, "Forbidden", &message)
         }
         ApiError::Conflict(message) => {
-            views::message(StatusCode::CONFLICT, chrome, "Conflict", message)
+            views::message(StatusCode::CONFLICT, chrome, "Conflict", &message)
         }
         ApiError::NotFound(_) => views::message(
             StatusCode::NOT_FOUND,
@@ -168,7 +170,7 @@ impl FromRequestParts<AppContext> for StaffSession {
                 csrf_token: session.csrf_token,
             }),
             Ok(None) => Err(to_login()),
-            Err(err) => Err(error_page(&Chrome::default(), &err)),
+            Err(err) => Err(error_page(&Chrome::default(), err)),
         }
     }
 }
@@ -256,12 +258,12 @@ pub async fn login(
         (Scope::LoginAccount, email.to_lowercase()),
     ] {
         if let Err(err) = runtime.throttle.hit(scope, &key).await {
-            return error_page(&Chrome::default(), &err);
+            return error_page(&Chrome::default(), err);
         }
     }
     let user = match staff::authenticate(&ctx.db, email, password).await {
         Ok(user) => user,
-        Err(err) => return error_page(&Chrome::default(), &err),
+        Err(err) => return error_page(&Chrome::default(), err),
     };
     let Some(user) = user else {
         return login_page(
@@ -293,7 +295,7 @@ pub async fn login(
                 set_cookie(&ctx, LOGIN_CSRF_COOKIE, "", 0),
             ],
         ),
-        Err(err) => error_page(&Chrome::default(), &err),
+        Err(err) => error_page(&Chrome::default(), err),
     }
 }
 
@@ -310,7 +312,7 @@ pub async fn logout(
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         if let Err(err) = admin_sessions::end(&ctx.db, &token).await {
-            return error_page(&session.chrome(), &err);
+            return error_page(&session.chrome(), err);
         }
     }
     views::redirect("/admin/login/", &[set_cookie(&ctx, SESSION_COOKIE, "", 0)])

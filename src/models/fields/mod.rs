@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use validator::ValidateEmail;
 
-use crate::errors::{ApiError, FieldErrors};
+use crate::models::error::{FieldErrors, ModelError, ModelResult};
 
 mod cents;
 pub use cents::format_cents;
@@ -73,14 +73,14 @@ fn type_name(value: &Value) -> &'static str {
 impl<'a> Input<'a> {
     /// # Errors
     /// 400 under `non_field_errors` when the body is not a JSON object.
-    pub fn new(body: &'a Value, mode: Mode) -> Result<Self, ApiError> {
+    pub fn new(body: &'a Value, mode: Mode) -> ModelResult<Self> {
         match body {
             Value::Object(map) => Ok(Self {
                 body: map,
                 mode,
                 errors: FieldErrors::new(),
             }),
-            other => Err(ApiError::validation(
+            other => Err(ModelError::invalid(
                 "non_field_errors",
                 format!(
                     "Invalid data. Expected a dictionary, but got {}.",
@@ -96,8 +96,21 @@ impl<'a> Input<'a> {
 
     /// # Errors
     /// Every message recorded while reading.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> ModelResult<()> {
         self.errors.into_result()
+    }
+
+    /// Finishes reading and hands back the values of the required fields.
+    /// A required reader that returned `None` recorded an error, so `values`
+    /// yields `Some` whenever nothing was recorded.
+    ///
+    /// # Errors
+    /// Every message recorded while reading.
+    pub fn finish_with<T>(self, values: impl FnOnce() -> Option<T>) -> ModelResult<T> {
+        self.errors.into_result()?;
+        values().ok_or(ModelError::Fault(
+            "a required field read no value and no error",
+        ))
     }
 
     /// The raw value, or `None` when absent. Records "required" when a

@@ -5,10 +5,7 @@
 //! does, so a pool closed before the request would fail there; the model is
 //! called directly instead, with the caller the token check would have built,
 //! and the pool closed under it.
-use healthcare_backend::{
-    errors::ApiError,
-    models::{_entities::users, caller::Caller, mappings},
-};
+use healthcare_backend::models::{_entities::users, caller::Caller, error::ModelError, mappings};
 use sea_orm::EntityTrait;
 use serde_json::json;
 
@@ -34,7 +31,7 @@ async fn a_database_lost_during_the_patient_lookup_is_503_not_400() {
     let outcome =
         mappings::create(&app.ctx.db, &caller, &json!({ "patient": patient["id"] })).await;
     assert!(
-        matches!(outcome, Err(ApiError::Unavailable(_))),
+        matches!(outcome, Err(ModelError::Unavailable)),
         "expected 503, got {outcome:?}"
     );
     // With a doctor too: still 503 (it was already, from the doctor lookup).
@@ -45,7 +42,7 @@ async fn a_database_lost_during_the_patient_lookup_is_503_not_400() {
     )
     .await;
     assert!(
-        matches!(outcome, Err(ApiError::Unavailable(_))),
+        matches!(outcome, Err(ModelError::Unavailable)),
         "expected 503, got {outcome:?}"
     );
 }
