@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::{
     controllers,
-    models::{_entities, tokens::JwtKeys},
+    models::{_entities, jwt::JwtKeys},
     query_counter::QueryCounter,
     settings::{Runtime, Settings},
     tasks,

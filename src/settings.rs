@@ -6,7 +6,7 @@ use loco_rs::{app::AppContext, environment::Environment};
 use serde::Deserialize;
 
 use crate::{
-    models::tokens::JwtKeys,
+    models::jwt::JwtKeys,
     throttle::{Throttle, ThrottleSettings},
     workers::mail::MailSettings,
 };

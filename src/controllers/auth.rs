@@ -7,7 +7,7 @@ use loco_rs::prelude::*;
 use crate::{
     errors::ApiResult,
     extractors::{Auth, ClientIp, JsonBody},
-    models::{sessions, tokens::TokenType, users},
+    models::{jwt::TokenType, sessions, users},
     settings::Runtime,
     throttle::Scope,
     views::{auth as views, envelope},

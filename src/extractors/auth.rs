@@ -2,7 +2,10 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use loco_rs::app::AppContext;
 
 use crate::{
-    errors::ApiError, middleware::RequestUser, models::caller::Caller, settings::Runtime,
+    errors::ApiError,
+    middleware::RequestUser,
+    models::{caller::Caller, sessions},
+    settings::Runtime,
     throttle::Scope,
 };
 
@@ -34,7 +37,7 @@ impl FromRequestParts<AppContext> for Auth {
                 )),
             };
         let runtime = Runtime::from_context(ctx);
-        let caller = Caller::authenticate(&ctx.db, &runtime.jwt, token).await?;
+        let caller = sessions::authenticate(&ctx.db, &runtime.jwt, token).await?;
         if let Some(slot) = parts.extensions.get::<RequestUser>() {
             slot.set(caller.id());
         }

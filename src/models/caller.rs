@@ -5,27 +5,35 @@
 //! An API caller sees their own patients and changes the doctors they
 //! created; a staff member in the admin console ([`Caller::staff`]) sees and
 //! changes every record.
+//!
+//! Who a caller is is settled elsewhere (`sessions::authenticate` for a
+//! bearer token, the console's session extractor for staff); this type only
+//! carries the answer, so it depends on no other model.
 use chrono::{DateTime, FixedOffset};
-use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query},
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, Condition};
 
-use super::error::{ModelError, ModelResult};
-use super::{
-    _entities::{revoked_access_tokens, users},
-    sessions,
-    tokens::{JwtKeys, TokenType},
-};
+use super::_entities::users;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: users::Model,
-    /// The access token this request carried (logout revokes it).
-    pub access_jti: String,
-    pub access_expires_at: DateTime<FixedOffset>,
-    /// Acting through the admin console: no ownership limits.
-    pub staff_console: bool,
+    pub via: Via,
+}
+
+/// The door a caller came in by.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// The API, with the access token the request carried (logout revokes it).
+    Api(AccessToken),
+    /// The admin console: a staff member, with no ownership limits.
+    Console,
+}
+
+/// The identity of a verified access token.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub jti: String,
+    pub expires_at: DateTime<FixedOffset>,
 }
 
 impl Caller {
@@ -40,17 +48,30 @@ impl Caller {
     pub fn staff(user: users::Model) -> Self {
         Self {
             user,
-            access_jti: String::new(),
-            access_expires_at: DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(),
-            staff_console: true,
+            via: Via::Console,
         }
+    }
+
+    /// A user of the API, signed in with `token`.
+    #[must_use]
+    pub fn api(user: users::Model, token: AccessToken) -> Self {
+        Self {
+            user,
+            via: Via::Api(token),
+        }
+    }
+
+    /// Acting through the admin console: no ownership limits.
+    #[must_use]
+    pub fn in_console(&self) -> bool {
+        matches!(self.via, Via::Console)
     }
 
     /// Limits a query on `owner_column` to the caller's own rows (everything
     /// for staff in the console).
     #[must_use]
     pub fn owned(&self, owner_column: impl ColumnTrait) -> Condition {
-        if self.staff_console {
+        if self.in_console() {
             Condition::all()
         } else {
             Condition::all().add(owner_column.eq(self.id()))
@@ -60,49 +81,6 @@ impl Caller {
     /// Whether the caller may change a row created by `creator`.
     #[must_use]
     pub fn may_change(&self, creator: Option<i32>) -> bool {
-        self.staff_console || creator == Some(self.id())
-    }
-
-    /// Verifies a bearer access token and loads its user in one indexed
-    /// query that also refuses a revoked token and a session that has ended
-    /// (see [`sessions`]).
-    ///
-    /// # Errors
-    /// 401 for a bad, expired, wrong-type or revoked token, an ended
-    /// session, and a user who is gone or inactive.
-    pub async fn authenticate(
-        db: &DatabaseConnection,
-        keys: &JwtKeys,
-        token: &str,
-    ) -> ModelResult<Self> {
-        let claims = keys.decode(token, TokenType::Access).ok_or_else(|| {
-            ModelError::Unauthenticated("Given token not valid for any token type.".to_string())
-        })?;
-        let revoked = Query::select()
-            .expr(Expr::val(1))
-            .from(revoked_access_tokens::Entity)
-            .and_where(revoked_access_tokens::Column::Jti.eq(claims.jti.as_str()))
-            .to_owned();
-        let user = users::Entity::find_by_id(claims.user_id)
-            .filter(Expr::exists(revoked).not())
-            .filter(Expr::exists(sessions::live_family(claims.sid)))
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                ModelError::Unauthenticated(
-                    "Token has been revoked, its session has ended, or its user no longer \
-                     exists."
-                        .to_string(),
-                )
-            })?;
-        if !user.is_active {
-            return Err(ModelError::Unauthenticated("User is inactive.".to_string()));
-        }
-        Ok(Self {
-            access_expires_at: claims.expires_at(),
-            access_jti: claims.jti,
-            user,
-            staff_console: false,
-        })
+        self.in_console() || creator == Some(self.id())
     }
 }

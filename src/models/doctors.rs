@@ -323,7 +323,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelR
         })
         .await?;
     let existing = find_writable(&txn, caller, id, true).await?;
-    if !caller.staff_console {
+    if !caller.in_console() {
         let others = mappings::Entity::find()
             .join(JoinType::InnerJoin, mappings::Relation::Patients.def())
             .filter(mappings::Column::DoctorId.eq(id))

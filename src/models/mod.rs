@@ -6,6 +6,7 @@ pub mod doctors;
 pub mod error;
 pub mod failed_emails;
 pub mod fields;
+pub mod jwt;
 pub mod listing;
 pub mod mappings;
 pub mod passwords;

@@ -23,9 +23,9 @@ use super::error::{ModelError, ModelResult};
 use super::{
     _entities::{blacklisted_tokens, outstanding_tokens, revoked_access_tokens, users},
     admin_sessions,
-    caller::Caller,
-    now,
-    tokens::{self, Claims, JwtKeys, TokenPair, TokenType},
+    caller::{AccessToken, Caller, Via},
+    jwt::{Claims, JwtKeys, TokenPair, TokenType},
+    now, tokens,
 };
 
 fn unauthorized(message: &str) -> ModelError {
@@ -114,6 +114,48 @@ pub fn live_family(sid: i32) -> SelectStatement {
                 .add(Expr::col((Entity, Column::SignedInAt)).gte(cutoff)),
         )
         .to_owned()
+}
+
+/// Verifies a bearer access token and loads its user in one indexed
+/// query that also refuses a revoked token and a session that has ended
+/// (see [`live_family`]).
+///
+/// # Errors
+/// 401 for a bad, expired, wrong-type or revoked token, an ended
+/// session, and a user who is gone or inactive.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    token: &str,
+) -> ModelResult<Caller> {
+    let claims = keys.decode(token, TokenType::Access).ok_or_else(|| {
+        ModelError::Unauthenticated("Given token not valid for any token type.".to_string())
+    })?;
+    let revoked = Query::select()
+        .expr(Expr::val(1))
+        .from(revoked_access_tokens::Entity)
+        .and_where(revoked_access_tokens::Column::Jti.eq(claims.jti.as_str()))
+        .to_owned();
+    let user = users::Entity::find_by_id(claims.user_id)
+        .filter(Expr::exists(revoked).not())
+        .filter(Expr::exists(live_family(claims.sid)))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ModelError::Unauthenticated(
+                "Token has been revoked, its session has ended, or its user no longer \
+                 exists."
+                    .to_string(),
+            )
+        })?;
+    if !user.is_active {
+        return Err(ModelError::Unauthenticated("User is inactive.".to_string()));
+    }
+    let token = AccessToken {
+        expires_at: claims.expires_at(),
+        jti: claims.jti,
+    };
+    Ok(Caller::api(user, token))
 }
 
 /// Whether a refresh of `family` (of `user`) may go on.
@@ -238,6 +280,10 @@ pub async fn logout(
 /// racing with the same access token (and different refresh tokens) both
 /// succeed, where a plain insert would hit the unique `jti`.
 async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ModelResult<()> {
+    // The console signs out by ending its own session; it holds no token.
+    let Via::Api(token) = &caller.via else {
+        return Ok(());
+    };
     let mut insert = Query::insert();
     insert
         .into_table(revoked_access_tokens::Entity)
@@ -249,9 +295,9 @@ async fn revoke_access<C: ConnectionTrait>(db: &C, caller: &Caller) -> ModelResu
         ])
         .values([
             caller.id().into(),
-            caller.access_jti.clone().into(),
+            token.jti.clone().into(),
             now().into(),
-            caller.access_expires_at.into(),
+            token.expires_at.into(),
         ])
         .map_err(|_| ModelError::Fault("building the revocation statement failed"))?
         .on_conflict(

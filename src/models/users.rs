@@ -10,8 +10,8 @@ use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResu
 use super::{
     caller::Caller,
     fields::{Input, Mode, Text},
-    now, passwords, sessions,
-    tokens::{self, JwtKeys, TokenPair},
+    jwt::{JwtKeys, TokenPair},
+    now, passwords, sessions, tokens,
 };
 
 const EMAIL_TAKEN: &str = "user with this email already exists.";

@@ -8,7 +8,7 @@ use utoipa::{
 
 use super::{envelope, fields, Op};
 use crate::{
-    models::tokens::TokenPair,
+    models::jwt::TokenPair,
     views::auth::{UserProfile, UserSummary},
 };
 

@@ -2,7 +2,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::timestamp;
-use crate::models::{tokens::TokenPair, users};
+use crate::models::{jwt::TokenPair, users};
 
 /// `GET /api/auth/me/` and the `user` of a registration.
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,7 +5,12 @@
 //! does, so a pool closed before the request would fail there; the model is
 //! called directly instead, with the caller the token check would have built,
 //! and the pool closed under it.
-use healthcare_backend::models::{_entities::users, caller::Caller, error::ModelError, mappings};
+use healthcare_backend::models::{
+    _entities::users,
+    caller::{AccessToken, Caller},
+    error::ModelError,
+    mappings,
+};
 use sea_orm::EntityTrait;
 use serde_json::json;
 
@@ -21,8 +26,11 @@ async fn a_database_lost_during_the_patient_lookup_is_503_not_400() {
         .await
         .expect("query")
         .expect("the user");
-    let mut caller = Caller::staff(user);
-    caller.staff_console = false;
+    let token = AccessToken {
+        jti: "not-signed".to_string(),
+        expires_at: chrono::Utc::now().fixed_offset(),
+    };
+    let caller = Caller::api(user, token);
 
     app.ctx.db.close_by_ref().await.expect("pool closes");
 
