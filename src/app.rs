@@ -23,7 +23,7 @@ use crate::{
     controllers,
     models::{_entities, jwt::JwtKeys},
     query_counter::QueryCounter,
-    settings::{Runtime, Settings},
+    settings::{RequestServices, Settings},
     tasks,
     throttle::Throttle,
     workers::mail::MailWorker,
@@ -146,7 +146,7 @@ impl Hooks for App {
     }
 
     async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {
-        let allowed_hosts = Runtime::from_context(ctx).allowed_hosts;
+        let allowed_hosts = RequestServices::from_context(ctx).allowed_hosts;
         let settings: Settings = ctx.config.settings()?;
         let security_headers = Arc::new(crate::middleware::SecurityHeaders {
             hsts: settings
@@ -202,7 +202,7 @@ impl Hooks for App {
                 "no SMTP server (SMTP_HOST): e-mails will be recorded as failed, not sent"
             );
         }
-        ctx.shared_store.insert(Runtime {
+        ctx.shared_store.insert(RequestServices {
             jwt: Arc::new(jwt),
             allowed_hosts: Arc::new(settings.allowed_hosts()),
             throttle: Arc::new(throttle),

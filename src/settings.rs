@@ -6,11 +6,14 @@ use loco_rs::{app::AppContext, environment::Environment};
 use serde::Deserialize;
 
 use crate::{
+    mailers::MailSettings,
     models::jwt::JwtKeys,
     throttle::{Throttle, ThrottleSettings},
-    workers::mail::MailSettings,
 };
 
+/// Every value is required: the defaults are written once, in
+/// `config/<env>.yaml` (each beside the environment variable that overrides
+/// it), never again here.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     /// Signs every JWT (HS256). `SECRET_KEY`.
@@ -21,70 +24,31 @@ pub struct Settings {
     pub jwt_refresh_token_lifetime_days: i64,
     /// `JWT_REFRESH_ABSOLUTE_DAYS`, default 30: how long rotation can keep a
     /// sign-in going.
-    #[serde(default = "default_refresh_absolute_days")]
     pub jwt_refresh_absolute_days: i64,
     /// `JWT_REFRESH_REUSE_GRACE_SECONDS`, default 10: a spent refresh token
     /// presented again later than this revokes its sign-in.
-    #[serde(default = "default_refresh_reuse_grace_seconds")]
     pub jwt_refresh_reuse_grace_seconds: i64,
     /// `DEBUG` (`True`/`False`, default `True` as in the seed). Production
     /// refuses to start with it on.
-    #[serde(default = "default_debug")]
     pub debug: String,
     /// `ALLOWED_HOSTS`, comma-separated: `*`, an exact host, or `.example.com`
     /// for the domain and its subdomains.
-    #[serde(default = "default_allowed_hosts")]
     pub allowed_hosts: String,
     /// `CORS_ALLOWED_ORIGINS`, comma-separated.
-    #[serde(default = "default_cors_allowed_origins")]
     pub cors_allowed_origins: String,
     /// How long in-flight requests may take to finish after SIGTERM.
-    #[serde(default = "default_shutdown_grace_seconds")]
     pub shutdown_grace_seconds: u64,
     /// Request throttling (see `crate::throttle`).
-    #[serde(default)]
     pub throttle: ThrottleSettings,
     /// Counts the SQL statements each app instance runs (tests only).
-    #[serde(default)]
     pub count_queries: bool,
     /// The account e-mails (see `crate::workers::mail`).
-    #[serde(default)]
     pub mail: MailSettings,
     /// `ADMIN_IDLE_TIMEOUT_MINUTES`, default 30: an admin console session
     /// unused this long ends (on top of its 8-hour absolute limit).
-    #[serde(default = "default_admin_idle_timeout_minutes")]
     pub admin_idle_timeout_minutes: i64,
     /// `SECURE_HSTS_SECONDS` (Django's name), default 0: no HSTS header.
-    #[serde(default)]
     pub secure_hsts_seconds: u64,
-}
-
-fn default_admin_idle_timeout_minutes() -> i64 {
-    30
-}
-
-fn default_debug() -> String {
-    "True".to_string()
-}
-
-fn default_refresh_absolute_days() -> i64 {
-    30
-}
-
-fn default_refresh_reuse_grace_seconds() -> i64 {
-    10
-}
-
-fn default_shutdown_grace_seconds() -> u64 {
-    10
-}
-
-fn default_allowed_hosts() -> String {
-    "localhost,127.0.0.1".to_string()
-}
-
-fn default_cors_allowed_origins() -> String {
-    "http://localhost:3000".to_string()
 }
 
 fn comma_list(raw: &str) -> Vec<String> {
@@ -229,20 +193,20 @@ fn is_loopback(binding: &str) -> bool {
 /// context's shared store: it is immutable, so every instance derives the
 /// same from the same configuration.
 #[derive(Clone)]
-pub struct Runtime {
+pub struct RequestServices {
     pub jwt: Arc<JwtKeys>,
     pub allowed_hosts: Arc<Vec<String>>,
     pub throttle: Arc<Throttle>,
 }
 
-impl Runtime {
+impl RequestServices {
     /// # Panics
     /// If the boot hook did not install it (a programming error).
     #[must_use]
     pub fn from_context(ctx: &AppContext) -> Self {
         ctx.shared_store
             .get::<Self>()
-            .expect("Runtime is installed by App::after_context")
+            .expect("RequestServices is installed by App::after_context")
     }
 }
 
@@ -251,22 +215,32 @@ mod tests {
     use super::*;
 
     fn with_key(key: &str) -> Settings {
-        Settings {
-            secret_key: key.to_string(),
-            jwt_access_token_lifetime_minutes: 60,
-            jwt_refresh_token_lifetime_days: 7,
-            jwt_refresh_absolute_days: 30,
-            jwt_refresh_reuse_grace_seconds: 10,
-            debug: "False".to_string(),
-            allowed_hosts: default_allowed_hosts(),
-            cors_allowed_origins: default_cors_allowed_origins(),
-            shutdown_grace_seconds: 10,
-            throttle: ThrottleSettings::default(),
-            count_queries: false,
-            mail: MailSettings::default(),
-            admin_idle_timeout_minutes: default_admin_idle_timeout_minutes(),
-            secure_hsts_seconds: 0,
-        }
+        let settings = serde_json::json!({
+            "secret_key": key,
+            "jwt_access_token_lifetime_minutes": 60,
+            "jwt_refresh_token_lifetime_days": 7,
+            "jwt_refresh_absolute_days": 30,
+            "jwt_refresh_reuse_grace_seconds": 10,
+            "debug": "False",
+            "allowed_hosts": "localhost,127.0.0.1",
+            "cors_allowed_origins": "http://localhost:3000",
+            "shutdown_grace_seconds": 10,
+            "throttle": {
+                "enabled": true, "backend": "auto", "redis_url": "", "key_prefix": "t",
+                "num_proxies": 0, "login_per_ip": "30/minute", "login_per_account": "10/minute",
+                "register_per_ip": "20/hour", "register_per_account": "5/hour",
+                "refresh_per_ip": "60/minute", "refresh_per_account": "30/minute",
+                "api_per_user": "1200/minute"
+            },
+            "count_queries": false,
+            "mail": {
+                "from": "x <x@localhost>", "public_url": "http://localhost:8000",
+                "max_attempts": 5, "retry_backoff_ms": 2000
+            },
+            "admin_idle_timeout_minutes": 30,
+            "secure_hsts_seconds": 0
+        });
+        serde_json::from_value(settings).expect("every setting given")
     }
 
     #[test]

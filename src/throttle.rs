@@ -74,9 +74,8 @@ impl Rate {
 }
 
 /// `settings.throttle` in `config/<env>.yaml`; every value has an
-/// environment variable (see the README).
+/// environment variable (see the README) and its default there.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
 pub struct ThrottleSettings {
     pub enabled: bool,
     /// `auto` (Redis if `redis_url`, else the database if PostgreSQL, else
@@ -95,25 +94,6 @@ pub struct ThrottleSettings {
     pub refresh_per_ip: String,
     pub refresh_per_account: String,
     pub api_per_user: String,
-}
-
-impl Default for ThrottleSettings {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            backend: "auto".to_string(),
-            redis_url: String::new(),
-            key_prefix: "throttle".to_string(),
-            num_proxies: 0,
-            login_per_ip: "30/minute".to_string(),
-            login_per_account: "10/minute".to_string(),
-            register_per_ip: "20/hour".to_string(),
-            register_per_account: "5/hour".to_string(),
-            refresh_per_ip: "60/minute".to_string(),
-            refresh_per_account: "30/minute".to_string(),
-            api_per_user: "1200/minute".to_string(),
-        }
-    }
 }
 
 enum Store {

@@ -8,7 +8,7 @@ use crate::{
     errors::ApiResult,
     extractors::{Auth, ClientIp, JsonBody},
     models::{jwt::TokenType, sessions, users},
-    settings::Runtime,
+    settings::RequestServices,
     throttle::Scope,
     views::{auth as views, envelope},
     workers::mail::{self, MailJob},
@@ -29,13 +29,13 @@ async fn register(
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
-    runtime.throttle.hit(Scope::RegisterIp, &ip).await?;
-    runtime
+    let services = RequestServices::from_context(&ctx);
+    services.throttle.hit(Scope::RegisterIp, &ip).await?;
+    services
         .throttle
         .hit(Scope::RegisterAccount, &account_key(&body))
         .await?;
-    let (user, pair) = users::register(&ctx.db, &runtime.jwt, &body).await?;
+    let (user, pair) = users::register(&ctx.db, &services.jwt, &body).await?;
     mail::enqueue(&ctx, MailJob::Welcome { user_id: user.id }).await;
     Ok(envelope::created(
         "User registered successfully.",
@@ -48,13 +48,13 @@ async fn login(
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
-    runtime.throttle.hit(Scope::LoginIp, &ip).await?;
-    runtime
+    let services = RequestServices::from_context(&ctx);
+    services.throttle.hit(Scope::LoginIp, &ip).await?;
+    services
         .throttle
         .hit(Scope::LoginAccount, &account_key(&body))
         .await?;
-    let (user, pair) = users::login(&ctx.db, &runtime.jwt, &body).await?;
+    let (user, pair) = users::login(&ctx.db, &services.jwt, &body).await?;
     Ok(envelope::ok(
         "Login successful.",
         views::logged_in(&user, pair),
@@ -66,21 +66,21 @@ async fn logout(
     Auth(caller): Auth,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
+    let services = RequestServices::from_context(&ctx);
     let refresh = users::refresh_field(&body)?;
-    sessions::logout(&ctx.db, &runtime.jwt, &caller, &refresh).await?;
+    sessions::logout(&ctx.db, &services.jwt, &caller, &refresh).await?;
     Ok(envelope::done("Logout successful."))
 }
 
 /// The throttle of login, for what an access token can try: a password
 /// change guesses the old password, so it spends the same budget.
 async fn throttle_like_login(
-    runtime: &Runtime,
+    services: &RequestServices,
     ip: &str,
     caller: &crate::models::caller::Caller,
 ) -> ApiResult<()> {
-    runtime.throttle.hit(Scope::LoginIp, ip).await?;
-    runtime
+    services.throttle.hit(Scope::LoginIp, ip).await?;
+    services
         .throttle
         .hit(Scope::LoginAccount, &caller.user.email)
         .await
@@ -91,8 +91,8 @@ async fn logout_all(
     ClientIp(ip): ClientIp,
     Auth(caller): Auth,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
-    throttle_like_login(&runtime, &ip, &caller).await?;
+    let services = RequestServices::from_context(&ctx);
+    throttle_like_login(&services, &ip, &caller).await?;
     sessions::logout_all(&ctx.db, &caller).await?;
     Ok(envelope::done("Logged out of every session."))
 }
@@ -103,9 +103,9 @@ async fn change_password(
     Auth(caller): Auth,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
-    throttle_like_login(&runtime, &ip, &caller).await?;
-    let pair = users::change_password(&ctx.db, &runtime.jwt, &caller, &body).await?;
+    let services = RequestServices::from_context(&ctx);
+    throttle_like_login(&services, &ip, &caller).await?;
+    let pair = users::change_password(&ctx.db, &services.jwt, &caller, &body).await?;
     Ok(envelope::ok(
         "Password changed successfully.",
         views::PasswordChanged { tokens: pair },
@@ -117,16 +117,16 @@ async fn refresh(
     ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let runtime = Runtime::from_context(&ctx);
-    runtime.throttle.hit(Scope::RefreshIp, &ip).await?;
+    let services = RequestServices::from_context(&ctx);
+    services.throttle.hit(Scope::RefreshIp, &ip).await?;
     let refresh = users::refresh_field(&body)?;
-    if let Some(claims) = runtime.jwt.decode(&refresh, TokenType::Refresh) {
-        runtime
+    if let Some(claims) = services.jwt.decode(&refresh, TokenType::Refresh) {
+        services
             .throttle
             .hit(Scope::RefreshAccount, &claims.user_id.to_string())
             .await?;
     }
-    let pair = sessions::rotate(&ctx.db, &runtime.jwt, &refresh).await?;
+    let pair = sessions::rotate(&ctx.db, &services.jwt, &refresh).await?;
     Ok(envelope::ok("Token refreshed successfully.", pair))
 }
 

@@ -5,7 +5,7 @@ use crate::{
     errors::ApiError,
     middleware::RequestUser,
     models::{caller::Caller, sessions},
-    settings::Runtime,
+    settings::RequestServices,
     throttle::Scope,
 };
 
@@ -36,12 +36,12 @@ impl FromRequestParts<AppContext> for Auth {
                         .to_string(),
                 )),
             };
-        let runtime = Runtime::from_context(ctx);
-        let caller = sessions::authenticate(&ctx.db, &runtime.jwt, token).await?;
+        let services = RequestServices::from_context(ctx);
+        let caller = sessions::authenticate(&ctx.db, &services.jwt, token).await?;
         if let Some(slot) = parts.extensions.get::<RequestUser>() {
             slot.set(caller.id());
         }
-        runtime
+        services
             .throttle
             .hit(Scope::ApiUser, &caller.id().to_string())
             .await?;

@@ -6,7 +6,7 @@ use axum::{
 };
 use loco_rs::app::AppContext;
 
-use crate::settings::Runtime;
+use crate::settings::RequestServices;
 
 /// The client's address, for per-IP throttling. Behind `num_proxies`
 /// proxies it is read from `X-Forwarded-For` the way DRF reads it (that many
@@ -17,7 +17,7 @@ impl FromRequestParts<AppContext> for ClientIp {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Infallible> {
-        let num_proxies = Runtime::from_context(ctx).throttle.num_proxies();
+        let num_proxies = RequestServices::from_context(ctx).throttle.num_proxies();
         if num_proxies > 0 {
             let forwarded: Vec<&str> = parts
                 .headers

@@ -5,7 +5,7 @@ use loco_rs::prelude::*;
 use super::{only_args, refused};
 use crate::{
     models::{admin_sessions, sessions, tokens},
-    settings::Runtime,
+    settings::RequestServices,
 };
 
 pub struct FlushExpiredTokens;
@@ -24,7 +24,7 @@ impl Task for FlushExpiredTokens {
     async fn run(&self, ctx: &AppContext, vars: &task::Vars) -> Result<()> {
         only_args(vars, &[])?;
         let flushed = tokens::flush_expired(&ctx.db).await.map_err(refused)?;
-        let families = sessions::flush_ended(&ctx.db, &Runtime::from_context(ctx).jwt)
+        let families = sessions::flush_ended(&ctx.db, &RequestServices::from_context(ctx).jwt)
             .await
             .map_err(refused)?;
         let console_sessions = admin_sessions::flush_expired(&ctx.db)

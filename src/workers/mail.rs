@@ -10,36 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
-    mailers::account::{AccountMailer, Letter, Template},
+    mailers::{
+        account::{AccountMailer, Letter, Template},
+        MailSettings,
+    },
     models::{_entities::mappings, failed_emails, patients, users},
     settings::Settings,
 };
-
-/// `settings.mail` in `config/<env>.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct MailSettings {
-    /// The `From` of every e-mail (`MAIL_FROM`).
-    pub from: String,
-    /// Where recipients sign in; links in e-mails start here (`PUBLIC_URL`).
-    pub public_url: String,
-    /// Tries per e-mail before it is recorded as failed (`MAIL_MAX_ATTEMPTS`).
-    pub max_attempts: u32,
-    /// The first retry waits this long, each later one twice the one before
-    /// (`MAIL_RETRY_BACKOFF_MS`).
-    pub retry_backoff_ms: u64,
-}
-
-impl Default for MailSettings {
-    fn default() -> Self {
-        Self {
-            from: "Healthcare Records <no-reply@localhost>".to_string(),
-            public_url: "http://localhost:8000".to_string(),
-            max_attempts: 5,
-            retry_backoff_ms: 2_000,
-        }
-    }
-}
 
 /// A job: which e-mail, about which record. Ids only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ use crate::{
     errors::ApiError,
     extractors::ClientIp,
     models::{admin_sessions, staff, users},
-    settings::{Runtime, Settings},
+    settings::{RequestServices, Settings},
     throttle::Scope,
     views::admin::{self as views, forms, Chrome},
 };
@@ -252,12 +252,12 @@ pub async fn login(
     }
     let email = forms::value(&pairs, "email").unwrap_or_default().trim();
     let password = forms::value(&pairs, "password").unwrap_or_default();
-    let runtime = Runtime::from_context(&ctx);
+    let services = RequestServices::from_context(&ctx);
     for (scope, key) in [
         (Scope::LoginIp, ip.clone()),
         (Scope::LoginAccount, email.to_lowercase()),
     ] {
-        if let Err(err) = runtime.throttle.hit(scope, &key).await {
+        if let Err(err) = services.throttle.hit(scope, &key).await {
             return error_page(&Chrome::default(), err);
         }
     }
