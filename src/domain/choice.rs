@@ -99,7 +99,8 @@ macro_rules! choice_enum {
 }
 
 /// A value that is not one of a list's wire values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not one of the choices")]
 pub struct UnknownChoice;
 
 choice_enum! {

@@ -1,5 +1,7 @@
 //! Types for the values the service's rules talk about, each defined once:
 //! the parsers, the OpenAPI document, the console and the database mapping
 //! all read them from here.
+mod blood;
 mod choice;
-pub use choice::{BloodGroup, Gender, Specialization};
+pub use blood::KnownBloodGroup;
+pub use choice::{BloodGroup, Gender, Specialization, UnknownChoice};

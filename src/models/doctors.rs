@@ -41,7 +41,7 @@ pub struct DoctorInput {
     last_name: Option<String>,
     email: Option<String>,
     phone: Option<String>,
-    specialization: Option<String>,
+    specialization: Option<Specialization>,
     license_number: Option<String>,
     years_of_experience: Option<i32>,
     qualification: Option<String>,
@@ -68,11 +68,7 @@ impl DoctorInput {
                 .email("email", Text::required(254))
                 .map(|email| email.to_lowercase()),
             phone: input.text("phone", optional(20)),
-            specialization: input.choice(
-                "specialization",
-                Text::required(30),
-                Specialization::VALUES,
-            ),
+            specialization: input.choice("specialization", Text::required(30)),
             license_number: input.text("license_number", Text::required(50)),
             years_of_experience: input
                 .integer("years_of_experience", false, 0, 80)

@@ -15,7 +15,7 @@ use super::{
     now,
 };
 use crate::{
-    domain::{BloodGroup, Gender},
+    domain::{Gender, KnownBloodGroup},
     models::error::{FieldErrors, ModelError, ModelResult},
 };
 
@@ -39,8 +39,8 @@ pub struct PatientInput {
     email: Option<String>,
     phone: Option<String>,
     date_of_birth: Option<NaiveDate>,
-    gender: Option<String>,
-    blood_group: Option<String>,
+    gender: Option<Gender>,
+    blood_group: Option<KnownBloodGroup>,
     allergies: Option<String>,
     medical_history: Option<String>,
     current_medications: Option<String>,
@@ -64,8 +64,8 @@ impl PatientInput {
             email: input.email("email", optional(254)),
             phone: input.text("phone", optional(20)),
             date_of_birth: input.date("date_of_birth", true),
-            gender: input.choice("gender", Text::required(1), Gender::VALUES),
-            blood_group: input.choice("blood_group", optional(3), BloodGroup::VALUES),
+            gender: input.choice("gender", Text::required(1)),
+            blood_group: input.choice("blood_group", optional(3)),
             allergies: input.text("allergies", optional(LONG_TEXT)),
             medical_history: input.text("medical_history", optional(LONG_TEXT)),
             current_medications: input.text("current_medications", optional(LONG_TEXT)),
@@ -210,7 +210,7 @@ pub fn new_row(owner_id: i32, body: &Value) -> ModelResult<ActiveModel> {
         owner_id: Set(owner_id),
         email: Set(String::new()),
         phone: Set(String::new()),
-        blood_group: Set(String::new()),
+        blood_group: Set(KnownBloodGroup::UNKNOWN),
         allergies: Set(String::new()),
         medical_history: Set(String::new()),
         current_medications: Set(String::new()),

@@ -2,7 +2,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::timestamp;
-use crate::models::{doctors::Model, fields::format_cents};
+use crate::{
+    domain::Specialization,
+    models::{doctors::Model, fields::format_cents},
+};
 
 /// A doctor as every doctor endpoint answers it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -15,7 +18,7 @@ pub struct DoctorView {
     pub email: String,
     pub phone: String,
     #[schema(schema_with = crate::openapi::fields::specialization)]
-    pub specialization: String,
+    pub specialization: Specialization,
     pub license_number: String,
     #[schema(minimum = 0, maximum = 80)]
     pub years_of_experience: i32,

@@ -2,7 +2,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::timestamp;
-use crate::models::{mappings::MappingDetail, patients};
+use crate::{
+    domain::Specialization,
+    models::{mappings::MappingDetail, patients},
+};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PatientBrief {
@@ -24,7 +27,7 @@ pub struct DoctorBrief {
     pub id: i32,
     pub display_name: String,
     #[schema(schema_with = crate::openapi::fields::specialization)]
-    pub specialization: String,
+    pub specialization: Specialization,
     pub hospital_name: String,
 }
 

@@ -3,7 +3,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::timestamp;
-use crate::models::patients::Model;
+use crate::{
+    domain::{Gender, KnownBloodGroup},
+    models::patients::Model,
+};
 
 /// A patient as every patient endpoint answers it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -22,9 +25,9 @@ pub struct PatientView {
     #[schema(minimum = 0)]
     pub age: i32,
     #[schema(schema_with = crate::openapi::fields::gender)]
-    pub gender: String,
+    pub gender: Gender,
     #[schema(schema_with = crate::openapi::fields::blood_group)]
-    pub blood_group: String,
+    pub blood_group: KnownBloodGroup,
     pub allergies: String,
     pub medical_history: String,
     pub current_medications: String,

@@ -3,6 +3,7 @@
 //! when they break a unique, foreign-key or check constraint, and deletes
 //! cascade the way the schema says. Works on SQLite and PostgreSQL alike.
 use chrono::{NaiveDate, Utc};
+use healthcare_backend::domain::{Gender, KnownBloodGroup, Specialization};
 use healthcare_backend::models::{
     _entities::{doctors, mappings, patients, users},
     error::{self, violated_unique_key, UniqueKey},
@@ -38,7 +39,7 @@ fn doctor_row(email: &str, license: &str) -> doctors::ActiveModel {
         first_name: Set("Emily".to_string()),
         last_name: Set("Chen".to_string()),
         email: Set(email.to_string()),
-        specialization: Set("neurology".to_string()),
+        specialization: Set(Specialization::Neurology),
         license_number: Set(license.to_string()),
         created_at: Set(now()),
         updated_at: Set(now()),
@@ -52,7 +53,7 @@ fn patient_row(owner_id: i32) -> patients::ActiveModel {
         first_name: Set("John".to_string()),
         last_name: Set("Doe".to_string()),
         date_of_birth: Set(NaiveDate::from_ymd_opt(1985, 6, 15).unwrap()),
-        gender: Set("M".to_string()),
+        gender: Set(Gender::Male),
         created_at: Set(now()),
         updated_at: Set(now()),
         ..Default::default()
@@ -470,23 +471,31 @@ async fn patient_choices_are_checked_by_the_database() {
     let user = app.register("Alice").await;
     let owner = user_id(&user);
 
-    let mut bad = patient_row(owner);
-    bad.gender = Set("X".to_string());
-    assert_check_violation(bad.insert(db).await, "ck_patients_gender");
-    let mut bad = patient_row(owner);
-    bad.gender = Set("m".to_string());
-    assert_check_violation(bad.insert(db).await, "ck_patients_gender");
-    let mut bad = patient_row(owner);
-    bad.blood_group = Set("C+".to_string());
-    assert_check_violation(bad.insert(db).await, "ck_patients_blood_group");
+    // The entity's columns are typed, so a value off the lists can only be
+    // written in SQL: raw statements show the database refuses it on its own.
+    let insert = |gender: &str, blood_group: &str| {
+        format!(
+            "INSERT INTO patients (owner_id, first_name, last_name, date_of_birth, gender, \
+             blood_group, created_at, updated_at) VALUES ({owner}, 'John', 'Doe', \
+             '1985-06-15', '{gender}', '{blood_group}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    };
+    for (gender, blood_group, check) in [
+        ("X", "", "ck_patients_gender"),
+        ("m", "", "ck_patients_gender"),
+        ("M", "C+", "ck_patients_blood_group"),
+    ] {
+        let refused = db.execute_unprepared(&insert(gender, blood_group)).await;
+        assert_check_violation(refused, check);
+    }
 
-    for gender in ["M", "F", "O", "N"] {
+    for &gender in Gender::ALL {
         let mut good = patient_row(owner);
-        good.gender = Set(gender.to_string());
+        good.gender = Set(gender);
         good.insert(db).await.expect("a valid gender is stored");
     }
     let mut good = patient_row(owner);
-    good.blood_group = Set(String::new());
+    good.blood_group = Set(KnownBloodGroup::UNKNOWN);
     good.insert(db)
         .await
         .expect("a blank blood group is stored");
@@ -520,9 +529,6 @@ async fn doctor_ranges_and_choices_are_checked_by_the_database() {
     let mut bad = fresh();
     bad.consultation_fee_cents = Set(-1);
     assert_check_violation(bad.insert(db).await, "ck_doctors_consultation_fee");
-    let mut bad = fresh();
-    bad.specialization = Set("astrology".to_string());
-    assert_check_violation(bad.insert(db).await, "ck_doctors_specialization");
     assert_eq!(doctors::Entity::find().count(db).await.unwrap(), 0);
 
     for years in [0, 80] {
@@ -534,6 +540,12 @@ async fn doctor_ranges_and_choices_are_checked_by_the_database() {
         .execute_unprepared("UPDATE doctors SET years_of_experience = 81")
         .await;
     assert_check_violation(updated, "ck_doctors_years_of_experience");
+    // A specialization off the list can only be written in SQL (the column
+    // is typed).
+    let updated = db
+        .execute_unprepared("UPDATE doctors SET specialization = 'astrology'")
+        .await;
+    assert_check_violation(updated, "ck_doctors_specialization");
     let max = doctors::Entity::find()
         .all(db)
         .await

@@ -169,7 +169,7 @@ impl Resource {
                         p.full_name(),
                         p.first_name.clone(),
                         p.date_of_birth.to_string(),
-                        p.gender.clone(),
+                        p.gender.to_string(),
                         p.owner_id.to_string(),
                         timestamp(&p.created_at)
                     ],
@@ -194,7 +194,7 @@ impl Resource {
                     url: format!("/admin/doctors/{}/", d.id),
                     cells: vec![
                         d.display_name(),
-                        d.specialization.clone(),
+                        d.specialization.to_string(),
                         d.email.clone(),
                         d.hospital_name.clone(),
                         flag(d.is_available),

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::Specialization;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "doctors")]
 pub struct Model {
@@ -13,7 +15,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub phone: String,
-    pub specialization: String,
+    // Typed by hand (codegen writes `String`): the migration's check
+    // constraint holds the column to the domain's list.
+    pub specialization: Specialization,
     #[sea_orm(unique)]
     pub license_number: String,
     pub years_of_experience: i32,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{Gender, KnownBloodGroup};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "patients")]
 pub struct Model {
@@ -13,8 +15,10 @@ pub struct Model {
     pub email: String,
     pub phone: String,
     pub date_of_birth: Date,
-    pub gender: String,
-    pub blood_group: String,
+    // Typed by hand (codegen writes `String`): the migration's check
+    // constraints hold these columns to the domain's lists.
+    pub gender: Gender,
+    pub blood_group: KnownBloodGroup,
     #[sea_orm(column_type = "Text")]
     pub allergies: String,
     #[sea_orm(column_type = "Text")]

@@ -4,6 +4,8 @@
 //!
 //! The models declare their rules with these readers; the handlers only hand
 //! over the parsed body.
+use std::str::FromStr;
+
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use validator::ValidateEmail;
@@ -187,11 +189,12 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// One of `choices` (or blank, when optional).
-    pub fn choice(&mut self, field: &str, rule: Text, choices: &[&str]) -> Option<String> {
+    /// One of the values of `T`. Blank passes an optional field only where
+    /// `T` reads blank as a value of its own (as `KnownBloodGroup` does).
+    pub fn choice<T: FromStr>(&mut self, field: &str, rule: Text) -> Option<T> {
         let text = self.text(field, rule)?;
-        if text.is_empty() || choices.contains(&text.as_str()) {
-            Some(text)
+        if let Ok(choice) = text.parse() {
+            Some(choice)
         } else {
             self.errors
                 .add(field, format!("\"{text}\" is not a valid choice."));
