@@ -5,6 +5,7 @@
 mod database;
 pub mod jobs;
 pub mod redact;
+mod world;
 
 use axum::{
     body::Body,
@@ -24,6 +25,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use database::TestDatabase;
+pub use world::{id, World};
 
 pub const PASSWORD: &str = "SecurePass123!";
 

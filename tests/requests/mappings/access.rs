@@ -3,14 +3,17 @@ use super::*;
 
 #[tokio::test]
 async fn list_never_shows_another_users_mappings() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let alices_patient = app.create_patient(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        bob,
+        john: alices_patient,
+        chen: shared_doctor,
+        ..
+    } = World::new().await;
     let bobs_patient = app
         .create_patient(&bob, json!({"first_name": "Bobby"}))
         .await;
-    let shared_doctor = app.create_doctor(&alice, json!({})).await;
     let alices = app
         .assign(&alice, &alices_patient, &shared_doctor, true)
         .await;
@@ -36,12 +39,12 @@ async fn list_never_shows_another_users_mappings() {
 
 #[tokio::test]
 async fn patient_doctors_of_another_users_patient_is_404() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let alices_patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    app.assign(&alice, &alices_patient, &doctor, true).await;
+    let World {
+        app,
+        bob,
+        john: alices_patient,
+        ..
+    } = World::assigned(true).await;
 
     let foreign = app
         .get(&format!("/api/mappings/{}/", id(&alices_patient)))
@@ -132,17 +135,17 @@ async fn a_doctor_created_by_another_user_can_be_assigned() {
 
 #[tokio::test]
 async fn list_filters_by_patient_doctor_and_is_primary() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let mary = app
-        .create_patient(&alice, json!({"first_name": "Mary"}))
-        .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let john_chen = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let mary = world.mary().await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        john_chen,
+        ..
+    } = world;
     let john_patel = app.assign(&alice, &john, &patel, false).await;
     let mary_chen = app.assign(&alice, &mary, &chen, false).await;
 
@@ -179,7 +182,7 @@ async fn list_filters_by_patient_doctor_and_is_primary() {
     ];
     for (query, expected) in cases {
         let body = list(&app, &alice, &query).await;
-        let want: Vec<i64> = expected.iter().map(|m| id(m)).collect();
+        let want: Vec<i32> = expected.iter().map(|m| id(m)).collect();
         assert_eq!(ids(&body), want, "query {query}: {body}");
         assert_eq!(body["count"], json!(want.len()), "query {query}");
     }
@@ -221,17 +224,17 @@ async fn list_rejects_bad_filter_values() {
 
 #[tokio::test]
 async fn deleting_a_patient_deletes_its_mappings() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let mary = app
-        .create_patient(&alice, json!({"first_name": "Mary"}))
-        .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let john_chen = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let mary = world.mary().await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        john_chen,
+        ..
+    } = world;
     let john_patel = app.assign(&alice, &john, &patel, false).await;
     let mary_chen = app.assign(&alice, &mary, &chen, true).await;
 
@@ -263,12 +266,16 @@ async fn deleting_a_patient_deletes_its_mappings() {
 
 #[tokio::test]
 async fn deleting_a_doctor_deletes_its_mappings() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let bobs_patient = app.create_patient(&bob, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
+    let world = World::new().await;
+    let bobs_patient = world.bobs_patient().await;
+    let World {
+        app,
+        alice,
+        bob,
+        john,
+        chen,
+        ..
+    } = world;
     // Bob's doctor, assigned by Alice and by Bob.
     let patel = app
         .create_doctor(&bob, json!({"first_name": "Raj", "last_name": "Patel"}))
@@ -372,10 +379,13 @@ async fn concurrent_primaries_leave_exactly_one_primary() {
 
 #[tokio::test]
 async fn concurrent_duplicates_create_one_mapping() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        ..
+    } = World::new().await;
 
     let responses = futures::future::join_all((0..5).map(|_| {
         post_mapping(

@@ -3,10 +3,13 @@ use super::*;
 
 #[tokio::test]
 async fn create_defaults_is_primary_false_and_notes_empty() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        ..
+    } = World::new().await;
 
     let resp = post_mapping(
         &app,
@@ -76,9 +79,12 @@ async fn create_with_someone_elses_patient_creates_nothing_for_them() {
 
 #[tokio::test]
 async fn create_with_unknown_doctor_is_400_under_doctor() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        ..
+    } = World::new().await;
 
     let resp = post_mapping(
         &app,
@@ -99,11 +105,14 @@ async fn create_with_unknown_doctor_is_400_under_doctor() {
 
 #[tokio::test]
 async fn create_same_pair_twice_is_400_under_non_field_errors() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let first = app.assign(&alice, &patient, &doctor, false).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        john_chen: first,
+        ..
+    } = World::assigned(false).await;
 
     // Even with different flags and notes, the pair is the same.
     let resp = post_mapping(
@@ -127,10 +136,13 @@ async fn create_same_pair_twice_is_400_under_non_field_errors() {
 
 #[tokio::test]
 async fn create_without_patient_or_doctor_names_them() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        ..
+    } = World::new().await;
 
     let no_patient = post_mapping(&app, &alice, json!({"doctor": doctor["id"]})).await;
     no_patient.error_envelope(StatusCode::BAD_REQUEST);
@@ -153,10 +165,13 @@ async fn create_without_patient_or_doctor_names_them() {
 
 #[tokio::test]
 async fn create_with_wrong_types_is_400_naming_the_field() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        ..
+    } = World::new().await;
 
     let cases = [
         (json!({"patient": "abc", "doctor": doctor["id"]}), "patient"),
@@ -209,17 +224,17 @@ async fn create_with_wrong_types_is_400_naming_the_field() {
 
 #[tokio::test]
 async fn a_second_primary_demotes_the_first() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let mary = app
-        .create_patient(&alice, json!({"first_name": "Mary"}))
-        .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let first = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let mary = world.mary().await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        john_chen: first,
+        ..
+    } = world;
     // Mary's primary must survive John's change.
     let marys = app.assign(&alice, &mary, &chen, true).await;
 
@@ -239,7 +254,7 @@ async fn a_second_primary_demotes_the_first() {
         .token(&alice)
         .send()
         .await;
-    let flags: Vec<(i64, bool)> = resp.body["data"]
+    let flags: Vec<(i32, bool)> = resp.body["data"]
         .as_array()
         .expect("data")
         .iter()
@@ -250,14 +265,15 @@ async fn a_second_primary_demotes_the_first() {
 
 #[tokio::test]
 async fn a_non_primary_assignment_keeps_the_primary() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let first = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        john_chen: first,
+        ..
+    } = world;
 
     app.assign(&alice, &john, &patel, false).await;
 
@@ -266,17 +282,16 @@ async fn a_non_primary_assignment_keeps_the_primary() {
 
 #[tokio::test]
 async fn patch_is_primary_true_demotes_the_other() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let mary = app
-        .create_patient(&alice, json!({"first_name": "Mary"}))
-        .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let primary = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let mary = world.mary().await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        john_chen: primary,
+        ..
+    } = world;
     let other = app.assign(&alice, &john, &patel, false).await;
     let marys = app.assign(&alice, &mary, &patel, true).await;
 
@@ -299,11 +314,13 @@ async fn patch_is_primary_true_demotes_the_other() {
 
 #[tokio::test]
 async fn patch_is_primary_true_on_the_primary_keeps_it_primary() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let primary = app.assign(&alice, &john, &chen, true).await;
+    let World {
+        app,
+        alice,
+        john,
+        john_chen: primary,
+        ..
+    } = World::assigned(true).await;
 
     let resp = app
         .patch(&format!("/api/mappings/detail/{}/", id(&primary)))
@@ -319,14 +336,15 @@ async fn patch_is_primary_true_on_the_primary_keeps_it_primary() {
 
 #[tokio::test]
 async fn patch_notes_only_leaves_is_primary() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
-        .create_doctor(&alice, json!({"first_name": "Raj", "last_name": "Patel"}))
-        .await;
-    let primary = app.assign(&alice, &john, &chen, true).await;
+    let world = World::assigned(true).await;
+    let patel = world.patel().await;
+    let World {
+        app,
+        alice,
+        john,
+        john_chen: primary,
+        ..
+    } = world;
     let other = app.assign(&alice, &john, &patel, false).await;
 
     for (mapping, flag) in [(&primary, true), (&other, false)] {
@@ -349,11 +367,13 @@ async fn patch_notes_only_leaves_is_primary() {
 
 #[tokio::test]
 async fn patch_is_primary_false_demotes_only_that_mapping() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let primary = app.assign(&alice, &john, &chen, true).await;
+    let World {
+        app,
+        alice,
+        john,
+        john_chen: primary,
+        ..
+    } = World::assigned(true).await;
 
     let resp = app
         .patch(&format!("/api/mappings/detail/{}/", id(&primary)))
@@ -369,11 +389,12 @@ async fn patch_is_primary_false_demotes_only_that_mapping() {
 
 #[tokio::test]
 async fn patch_with_wrong_types_is_400_and_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let mapping = app.assign(&alice, &john, &chen, false).await;
+    let World {
+        app,
+        alice,
+        john_chen: mapping,
+        ..
+    } = World::assigned(false).await;
     let path = format!("/api/mappings/detail/{}/", id(&mapping));
 
     let resp = app

@@ -3,10 +3,13 @@ use super::*;
 
 #[tokio::test]
 async fn create_mapping_returns_201_with_details() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        ..
+    } = World::new().await;
 
     let resp = post_mapping(
         &app,
@@ -45,13 +48,16 @@ async fn create_mapping_returns_201_with_details() {
 
 #[tokio::test]
 async fn list_mappings_shows_details_in_the_list_envelope() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        ..
+    } = World::new().await;
     let mary = app
         .create_patient(&alice, json!({"first_name": "Mary", "last_name": "Major"}))
         .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
     let patel = app
         .create_doctor(
             &alice,
@@ -103,13 +109,16 @@ async fn list_mappings_shows_details_in_the_list_envelope() {
 
 #[tokio::test]
 async fn patient_doctors_has_the_seed_shape() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john,
+        chen,
+        ..
+    } = World::new().await;
     let other = app
         .create_patient(&alice, json!({"first_name": "Other"}))
         .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
     let patel = app
         .create_doctor(
             &alice,
@@ -147,9 +156,9 @@ async fn patient_doctors_has_the_seed_shape() {
 
 #[tokio::test]
 async fn patient_doctors_of_a_patient_without_mappings_is_empty() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
+    let World {
+        app, alice, john, ..
+    } = World::new().await;
 
     let resp = app
         .get(&format!("/api/mappings/{}/", id(&john)))
@@ -165,11 +174,12 @@ async fn patient_doctors_of_a_patient_without_mappings_is_empty() {
 
 #[tokio::test]
 async fn mapping_detail_get_patch_delete() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let mapping = app.assign(&alice, &patient, &doctor, false).await;
+    let World {
+        app,
+        alice,
+        john_chen: mapping,
+        ..
+    } = World::assigned(false).await;
     let path = format!("/api/mappings/detail/{}/", id(&mapping));
 
     let shown = app.get(&path).token(&alice).send().await;
@@ -211,10 +221,13 @@ async fn mapping_detail_get_patch_delete() {
 
 #[tokio::test]
 async fn main_errors() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let World {
+        app,
+        alice,
+        john: patient,
+        chen: doctor,
+        ..
+    } = World::new().await;
 
     let missing = post_mapping(&app, &alice, json!({})).await;
     missing.error_envelope(StatusCode::BAD_REQUEST);
