@@ -4,6 +4,8 @@
 //!
 //! Each call boots its own [`TestApp`], so every test still has a fresh
 //! database and the tests still run in parallel.
+use std::ops::Deref;
+
 use serde_json::{json, Value};
 
 use super::{TestApp, User};
@@ -76,23 +78,31 @@ impl World {
 impl<M> World<M> {
     /// A second patient of Alice's, "Mary Doe".
     pub async fn mary(&self) -> Value {
-        self.app
-            .create_patient(&self.alice, json!({"first_name": "Mary"}))
+        self.create_patient(&self.alice, json!({"first_name": "Mary"}))
             .await
     }
 
     /// A second doctor of Alice's, "Dr. Raj Patel".
     pub async fn patel(&self) -> Value {
-        self.app
-            .create_doctor(
-                &self.alice,
-                json!({"first_name": "Raj", "last_name": "Patel"}),
-            )
-            .await
+        self.create_doctor(
+            &self.alice,
+            json!({"first_name": "Raj", "last_name": "Patel"}),
+        )
+        .await
     }
 
     /// A patient of Bob's (the seed body, like John).
     pub async fn bobs_patient(&self) -> Value {
-        self.app.create_patient(&self.bob, json!({})).await
+        self.create_patient(&self.bob, json!({})).await
+    }
+}
+
+/// A world is its app with records in it: `world.get(..)`, `world.assign(..)`
+/// and `&world` where a `&TestApp` is wanted read as they would on the app.
+impl<M> Deref for World<M> {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
     }
 }
