@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{Resp, TestApp, User};
+use crate::support::{Resp, TestApp, User, World};
 
 const LISTS: [&str; 3] = ["/api/patients/", "/api/doctors/", "/api/mappings/"];
 
@@ -185,14 +185,10 @@ async fn assert_constant_queries(app: &TestApp, user: &User, list: &str, rows: u
 
 #[tokio::test]
 async fn list_envelope_has_exactly_the_contract_keys() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    app.assign(&alice, &patient, &doctor, true).await;
+    let w = World::assigned(true).await;
 
     for list in LISTS {
-        let body = get_ok(&app, &alice, list).await;
+        let body = get_ok(&w, &w.alice, list).await;
         assert_eq!(keys(&body), envelope_keys(), "{list}: {body}");
         assert_eq!(body["success"], json!(true), "{list}");
         assert!(

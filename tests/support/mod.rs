@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use database::TestDatabase;
-pub use world::{id, World};
+pub use world::{id, Users, World};
 
 pub const PASSWORD: &str = "SecurePass123!";
 

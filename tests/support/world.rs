@@ -1,6 +1,6 @@
 //! The world most record tests start from, built in one call instead of by
-//! hand in every test: two users, Alice's patient and doctor, and (when asked
-//! for) Alice's assignment of that doctor to that patient.
+//! hand in every test: two users ([`Users`]) and, in a [`World`], Alice's
+//! patient and doctor and, when asked for, her assignment of one to the other.
 //!
 //! Each call boots its own [`TestApp`], so every test still has a fresh
 //! database and the tests still run in parallel.
@@ -21,19 +21,41 @@ pub fn id(value: &Value) -> i32 {
     i32::try_from(id).unwrap_or_else(|_| panic!("id {id} does not fit i32"))
 }
 
-/// Two users and Alice's records. Bob owns nothing unless a test makes him
-/// something: he is there to show what another user can and cannot reach.
-///
-/// `M` is what `john_chen` holds: `()` from [`World::new`], the mapping from
-/// [`World::assigned`]. A type rather than an `Option`, so that a test can
-/// destructure the world and name every field without an unwrap.
-pub struct World<M = ()> {
+/// An app with two registered users and nothing else, for the tests whose
+/// records are the very thing under test (counts, lists, uniqueness).
+pub struct Users {
     pub app: TestApp,
     pub alice: User,
+    /// Another user, to show what Alice's records look like to someone else.
     pub bob: User,
+}
+
+impl Users {
+    pub async fn new() -> Self {
+        let app = TestApp::spawn().await;
+        let alice = app.register("Alice").await;
+        let bob = app.register("Bob").await;
+        Self { app, alice, bob }
+    }
+
+    /// A patient of Bob's (the seed body, like John).
+    pub async fn bobs_patient(&self) -> Value {
+        self.create_patient(&self.bob, json!({})).await
+    }
+}
+
+/// The users with Alice's records. Bob owns nothing unless a test makes him
+/// something.
+///
+/// `M` is what `john_chen` holds: `()` from [`World::new`], the mapping from
+/// [`World::assigned`]. A type rather than an `Option`, so that no test has
+/// to unwrap it.
+pub struct World<M = ()> {
+    pub users: Users,
     /// Alice's patient, the seed's "John Doe".
     pub john: Value,
-    /// A doctor Alice created, the seed's "Dr. Emily Chen".
+    /// A doctor Alice created, the seed's "Dr. Emily Chen" (with an e-mail
+    /// address and licence number of its own).
     pub chen: Value,
     /// Alice's mapping of Chen to John, when built with [`World::assigned`].
     pub john_chen: M,
@@ -42,15 +64,11 @@ pub struct World<M = ()> {
 impl World {
     /// Users, patient and doctor; nothing assigned.
     pub async fn new() -> Self {
-        let app = TestApp::spawn().await;
-        let alice = app.register("Alice").await;
-        let bob = app.register("Bob").await;
-        let john = app.create_patient(&alice, json!({})).await;
-        let chen = app.create_doctor(&alice, json!({})).await;
+        let users = Users::new().await;
+        let john = users.create_patient(&users.alice, json!({})).await;
+        let chen = users.create_doctor(&users.alice, json!({})).await;
         Self {
-            app,
-            alice,
-            bob,
+            users,
             john,
             chen,
             john_chen: (),
@@ -59,17 +77,14 @@ impl World {
 
     /// As [`World::new`], with Chen assigned to John (`primary` or not).
     pub async fn assigned(primary: bool) -> World<Value> {
-        let world = Self::new().await;
-        let john_chen = world
-            .app
-            .assign(&world.alice, &world.john, &world.chen, primary)
-            .await;
+        let World {
+            users, john, chen, ..
+        } = Self::new().await;
+        let john_chen = users.assign(&users.alice, &john, &chen, primary).await;
         World {
-            app: world.app,
-            alice: world.alice,
-            bob: world.bob,
-            john: world.john,
-            chen: world.chen,
+            users,
+            john,
+            chen,
             john_chen,
         }
     }
@@ -90,19 +105,24 @@ impl<M> World<M> {
         )
         .await
     }
-
-    /// A patient of Bob's (the seed body, like John).
-    pub async fn bobs_patient(&self) -> Value {
-        self.create_patient(&self.bob, json!({})).await
-    }
 }
 
-/// A world is its app with records in it: `world.get(..)`, `world.assign(..)`
-/// and `&world` where a `&TestApp` is wanted read as they would on the app.
-impl<M> Deref for World<M> {
+// A fixture is its app with records in it: `w.get(..)`, `w.assign(..)`,
+// `w.alice` and `&w` where a `&TestApp` is wanted read as they would on the
+// app and on the users themselves.
+
+impl Deref for Users {
     type Target = TestApp;
 
     fn deref(&self) -> &TestApp {
         &self.app
+    }
+}
+
+impl<M> Deref for World<M> {
+    type Target = Users;
+
+    fn deref(&self) -> &Users {
+        &self.users
     }
 }

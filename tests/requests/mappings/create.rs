@@ -53,22 +53,20 @@ async fn create_with_someone_elses_patient_does_not_reveal_it_exists() {
 
 #[tokio::test]
 async fn create_with_someone_elses_patient_creates_nothing_for_them() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let bobs_patient = app.create_patient(&bob, json!({})).await;
-    let doctor = app.create_doctor(&bob, json!({})).await;
+    let w = Users::new().await;
+    let bobs_patient = w.bobs_patient().await;
+    let doctor = w.create_doctor(&w.bob, json!({})).await;
 
     let resp = post_mapping(
-        &app,
-        &alice,
+        &w,
+        &w.alice,
         json!({"patient": bobs_patient["id"], "doctor": doctor["id"], "is_primary": true}),
     )
     .await;
     resp.error_envelope(StatusCode::BAD_REQUEST);
 
-    assert_eq!(list(&app, &bob, "").await["count"], json!(0));
-    assert_eq!(list(&app, &alice, "").await["count"], json!(0));
+    assert_eq!(list(&w, &w.bob, "").await["count"], json!(0));
+    assert_eq!(list(&w, &w.alice, "").await["count"], json!(0));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{id, Resp, TestApp, User, World};
+use crate::support::{id, Resp, TestApp, User, Users, World};
 
 /// The keys of a JSON object, sorted.
 fn keys(value: &Value) -> Vec<String> {

@@ -4,7 +4,7 @@ use axum::http::{header, StatusCode};
 use chrono::{Days, Months, NaiveDate, Utc};
 use serde_json::{json, Value};
 
-use crate::support::{assert_invalid, ids, merge, patient_body, Resp, TestApp, User};
+use crate::support::{assert_invalid, ids, merge, patient_body, Resp, TestApp, User, Users, World};
 
 const LIST: &str = "/api/patients/";
 
