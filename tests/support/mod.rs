@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use database::TestDatabase;
-pub use world::{id, Users, World};
+pub use world::{id, ids, Users, World};
 
 pub const PASSWORD: &str = "SecurePass123!";
 
@@ -372,16 +372,6 @@ impl Resp {
     pub fn snapshot(&self) -> Value {
         json!({ "status": self.status.as_u16(), "body": redact::redact(&self.body) })
     }
-}
-
-/// The `id`s of a list answer's `data`, in order.
-pub fn ids(resp: &Resp) -> Vec<Value> {
-    resp.body["data"]
-        .as_array()
-        .expect("data is a list")
-        .iter()
-        .map(|item| item["id"].clone())
-        .collect()
 }
 
 /// Asserts a 400 whose `errors` name exactly `fields`, each with messages.

@@ -21,6 +21,17 @@ pub fn id(value: &Value) -> i32 {
     i32::try_from(id).unwrap_or_else(|_| panic!("id {id} does not fit i32"))
 }
 
+/// The ids of a list answer's `data` (give it the body), in order.
+#[track_caller]
+pub fn ids(body: &Value) -> Vec<i32> {
+    body["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no data array: {body}"))
+        .iter()
+        .map(id)
+        .collect()
+}
+
 /// An app with two registered users and nothing else, for the tests whose
 /// records are the very thing under test (counts, lists, uniqueness).
 pub struct Users {

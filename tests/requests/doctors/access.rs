@@ -18,10 +18,7 @@ async fn any_authenticated_user_reads_any_doctor() {
             assert_eq!(&resp.body["data"], doctor);
         }
         let resp = w.get(LIST).token(user).send().await;
-        assert_eq!(
-            ids(&resp),
-            vec![by_bob["id"].clone(), by_alice["id"].clone()]
-        );
+        assert_eq!(ids(&resp.body), vec![id(&by_bob), id(&by_alice)]);
     }
     // But not without a token.
     for resp in [

@@ -42,11 +42,8 @@ async fn list_returns_every_users_doctors_newest_first_snapshot() {
         assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
         assert_eq!(resp.body["count"], 2);
         assert_eq!(
-            ids(&resp),
-            vec![
-                second.body["data"]["id"].clone(),
-                first.body["data"]["id"].clone()
-            ]
+            ids(&resp.body),
+            vec![id(&second.body["data"]), id(&first.body["data"])]
         );
     }
     let resp = w.get(LIST).token(&w.alice).send().await;

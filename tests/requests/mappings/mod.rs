@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{id, Resp, TestApp, User, Users, World};
+use crate::support::{id, ids, Resp, TestApp, User, Users, World};
 
 /// The keys of a JSON object, sorted.
 fn keys(value: &Value) -> Vec<String> {
@@ -40,16 +40,6 @@ async fn list(app: &TestApp, user: &User, query: &str) -> Value {
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     resp.body
-}
-
-/// The mapping ids of a list body, in order.
-fn ids(body: &Value) -> Vec<i32> {
-    body["data"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no data array: {body}"))
-        .iter()
-        .map(id)
-        .collect()
 }
 
 /// `GET /api/mappings/detail/<id>/` as `user`.

@@ -67,29 +67,29 @@ async fn lists_never_show_another_users_patients() {
         .await;
 
     let alices = w.get(LIST).token(&w.alice).send().await;
-    assert_eq!(ids(&alices), vec![a2["id"].clone(), w.john["id"].clone()]);
+    assert_eq!(ids(&alices.body), vec![id(&a2), id(&w.john)]);
     assert_eq!(alices.body["count"], 2);
     let bobs = w.get(LIST).token(&w.bob).send().await;
-    assert_eq!(ids(&bobs), vec![b1["id"].clone()]);
+    assert_eq!(ids(&bobs.body), vec![id(&b1)]);
     assert_eq!(bobs.body["count"], 1);
 
     // Nor through search or filters.
     let resp = search(&w, &w.bob, "john").await;
     assert!(full_names(&resp).is_empty());
     let resp = search(&w, &w.bob, "").await;
-    assert_eq!(ids(&resp), vec![b1["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&b1)]);
     let resp = w
         .get(&format!("{LIST}?gender=F"))
         .token(&w.bob)
         .send()
         .await;
-    assert_eq!(ids(&resp), vec![b1["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&b1)]);
     let resp = w
         .get(&format!("{LIST}?gender=F"))
         .token(&w.alice)
         .send()
         .await;
-    assert_eq!(ids(&resp), vec![a2["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&a2)]);
 }
 
 #[tokio::test]

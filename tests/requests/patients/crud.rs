@@ -42,7 +42,7 @@ async fn list_returns_own_patients_newest_first_snapshot() {
     assert_eq!(resp.body["page_size"], 20);
     assert_eq!(resp.body["next"], Value::Null);
     assert_eq!(resp.body["previous"], Value::Null);
-    assert_eq!(ids(&resp), vec![second["id"].clone(), w.john["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&second), id(&w.john)]);
     insta::assert_json_snapshot!("list_returns_own_patients", resp.snapshot());
 }
 
