@@ -47,36 +47,34 @@ async fn patient_doctors_of_another_users_patient_is_404() {
 
 #[tokio::test]
 async fn mapping_detail_of_another_user_is_404_and_untouched() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let alices_patient = app.create_patient(&alice, json!({})).await;
+    let w = Users::new().await;
+    let alices_patient = w.create_patient(&w.alice, json!({})).await;
     // Bob created the doctor; the mapping is still Alice's (its patient is).
-    let doctor = app.create_doctor(&bob, json!({})).await;
-    let mapping = app.assign(&alice, &alices_patient, &doctor, false).await;
+    let doctor = w.create_doctor(&w.bob, json!({})).await;
+    let mapping = w.assign(&w.alice, &alices_patient, &doctor, false).await;
     let path = format!("/api/mappings/detail/{}/", id(&mapping));
 
-    let shown = app.get(&path).token(&bob).send().await;
+    let shown = w.get(&path).token(&w.bob).send().await;
     shown.error_envelope(StatusCode::NOT_FOUND);
-    let missing = app
+    let missing = w
         .get("/api/mappings/detail/999999/")
-        .token(&bob)
+        .token(&w.bob)
         .send()
         .await;
     assert_eq!(shown.body, missing.body);
 
-    let patched = app
+    let patched = w
         .patch(&path)
-        .token(&bob)
+        .token(&w.bob)
         .json(json!({"is_primary": true, "notes": "hijacked"}))
         .send()
         .await;
     patched.error_envelope(StatusCode::NOT_FOUND);
 
-    let deleted = app.delete(&path).token(&bob).send().await;
+    let deleted = w.delete(&path).token(&w.bob).send().await;
     deleted.error_envelope(StatusCode::NOT_FOUND);
 
-    let stored = app.get(&path).token(&alice).send().await;
+    let stored = w.get(&path).token(&w.alice).send().await;
     assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
     assert_eq!(stored.body["data"], mapping);
     assert_eq!(stored.body["data"]["is_primary"], json!(false));
@@ -88,20 +86,18 @@ async fn mapping_detail_of_another_user_is_404_and_untouched() {
 
 #[tokio::test]
 async fn a_doctor_created_by_another_user_can_be_assigned() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let alices_patient = app.create_patient(&alice, json!({})).await;
-    let bobs_doctor = app
+    let w = Users::new().await;
+    let alices_patient = w.create_patient(&w.alice, json!({})).await;
+    let bobs_doctor = w
         .create_doctor(
-            &bob,
+            &w.bob,
             json!({"first_name": "Raj", "last_name": "Patel", "specialization": "cardiology"}),
         )
         .await;
 
     let resp = post_mapping(
-        &app,
-        &alice,
+        &w,
+        &w.alice,
         json!({"patient": alices_patient["id"], "doctor": bobs_doctor["id"], "is_primary": true}),
     )
     .await;
@@ -114,9 +110,9 @@ async fn a_doctor_created_by_another_user_can_be_assigned() {
         json!("Dr. Raj Patel")
     );
     assert_eq!(data["doctor_detail"]["specialization"], json!("cardiology"));
-    assert_eq!(ids(&list(&app, &alice, "").await), vec![id(data)]);
+    assert_eq!(ids(&list(&w, &w.alice, "").await), vec![id(data)]);
     // Bob sees nothing: the patient is not his.
-    assert_eq!(list(&app, &bob, "").await["count"], json!(0));
+    assert_eq!(list(&w, &w.bob, "").await["count"], json!(0));
 }
 
 #[tokio::test]
@@ -283,21 +279,19 @@ async fn deleting_a_doctor_deletes_its_mappings() {
 
 #[tokio::test]
 async fn a_doctor_with_mappings_cannot_be_deleted_by_someone_else() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let bobs_doctor = app.create_doctor(&bob, json!({})).await;
-    let mapping = app.assign(&alice, &john, &bobs_doctor, true).await;
+    let w = Users::new().await;
+    let john = w.create_patient(&w.alice, json!({})).await;
+    let bobs_doctor = w.create_doctor(&w.bob, json!({})).await;
+    let mapping = w.assign(&w.alice, &john, &bobs_doctor, true).await;
 
-    let resp = app
+    let resp = w
         .delete(&format!("/api/doctors/{}/", id(&bobs_doctor)))
-        .token(&alice)
+        .token(&w.alice)
         .send()
         .await;
     resp.error_envelope(StatusCode::FORBIDDEN);
 
-    let stored = detail(&app, &alice, id(&mapping)).await;
+    let stored = detail(&w, &w.alice, id(&mapping)).await;
     assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
     assert_eq!(stored.body["data"], mapping);
 }

@@ -23,32 +23,30 @@ async fn create_defaults_is_primary_false_and_notes_empty() {
 
 #[tokio::test]
 async fn create_with_someone_elses_patient_does_not_reveal_it_exists() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let bobs_patient = app.create_patient(&bob, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let w = Users::new().await;
+    let bobs_patient = w.create_patient(&w.bob, json!({})).await;
+    let doctor = w.create_doctor(&w.alice, json!({})).await;
     let body = json!({"patient": bobs_patient["id"], "doctor": doctor["id"]});
 
-    let foreign = post_mapping(&app, &alice, body.clone()).await;
+    let foreign = post_mapping(&w, &w.alice, body.clone()).await;
     foreign.error_envelope(StatusCode::BAD_REQUEST);
     assert_eq!(foreign.error_fields(), vec!["patient"]);
 
     // The same id once the patient no longer exists: the very same answer.
-    let removed = app
+    let removed = w
         .delete(&format!("/api/patients/{}/", id(&bobs_patient)))
-        .token(&bob)
+        .token(&w.bob)
         .send()
         .await;
     assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
-    let missing = post_mapping(&app, &alice, body).await;
+    let missing = post_mapping(&w, &w.alice, body).await;
     missing.error_envelope(StatusCode::BAD_REQUEST);
     assert_eq!(missing.body, foreign.body);
     assert_eq!(
         field_message(&foreign, "patient"),
         field_message(&missing, "patient")
     );
-    assert_eq!(list(&app, &alice, "").await["count"], json!(0));
+    assert_eq!(list(&w, &w.alice, "").await["count"], json!(0));
 }
 
 #[tokio::test]
