@@ -1,5 +1,6 @@
 //! Test harness: a private database per test, the booted Loco router, and a
-//! small HTTP client over it (no sockets: `tower::ServiceExt::oneshot`).
+//! small HTTP client over it (no sockets: `tower::ServiceExt::oneshot`). The
+//! worlds the record tests start from, and the `id` helpers, are in `world`.
 #![allow(dead_code)]
 
 mod database;
