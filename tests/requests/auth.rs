@@ -4,7 +4,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::{json, Value};
 
-use crate::support::{TestApp, User, PASSWORD};
+use crate::support::{TestApp, User, Users, PASSWORD};
 use healthcare_backend::models::_entities::users;
 
 /// The signing key of `config/test.yaml`.
@@ -368,23 +368,21 @@ async fn deactivate(app: &TestApp, user: &User) {
 
 #[tokio::test]
 async fn a_deactivated_or_deleted_user_is_refused_at_once() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    deactivate(&app, &alice).await;
-    assert_refused(&app, &alice.access).await;
-    let refreshed = app
+    let w = Users::new().await;
+    deactivate(&w, &w.alice).await;
+    assert_refused(&w, &w.alice.access).await;
+    let refreshed = w
         .post("/api/auth/token/refresh/")
-        .json(json!({ "refresh": alice.refresh }))
+        .json(json!({ "refresh": w.alice.refresh }))
         .send()
         .await;
     refreshed.error_envelope(StatusCode::UNAUTHORIZED);
 
-    users::Entity::delete_by_id(i32::try_from(bob.id).unwrap())
-        .exec(&app.ctx.db)
+    users::Entity::delete_by_id(i32::try_from(w.bob.id).unwrap())
+        .exec(&w.ctx.db)
         .await
         .unwrap();
-    assert_refused(&app, &bob.access).await;
+    assert_refused(&w, &w.bob.access).await;
 }
 
 #[tokio::test]
@@ -511,13 +509,11 @@ async fn logout_blacklists_the_refresh_token_and_revokes_the_access_token() {
 
 #[tokio::test]
 async fn logout_refuses_another_users_refresh_token() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let response = app
+    let w = Users::new().await;
+    let response = w
         .post("/api/auth/logout/")
-        .token(&alice)
-        .json(json!({ "refresh": bob.refresh }))
+        .token(&w.alice)
+        .json(json!({ "refresh": w.bob.refresh }))
         .send()
         .await;
     response.error_envelope(StatusCode::BAD_REQUEST);
@@ -525,12 +521,12 @@ async fn logout_refuses_another_users_refresh_token() {
     insta::assert_json_snapshot!(response.snapshot());
     // Nothing was revoked: both sessions still work.
     assert_eq!(
-        app.get("/api/auth/me/").token(&alice).send().await.status,
+        w.get("/api/auth/me/").token(&w.alice).send().await.status,
         StatusCode::OK
     );
-    let bob_refresh = app
+    let bob_refresh = w
         .post("/api/auth/token/refresh/")
-        .json(json!({ "refresh": bob.refresh }))
+        .json(json!({ "refresh": w.bob.refresh }))
         .send()
         .await;
     assert_eq!(bob_refresh.status, StatusCode::OK);

@@ -12,9 +12,9 @@ use sea_orm::{
     prelude::DateTimeWithTimeZone, ActiveModelTrait, ColumnTrait, ConnectionTrait,
     DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::support::{TestApp, User};
+use crate::support::{id, TestApp, User, World};
 
 fn now() -> DateTimeWithTimeZone {
     Utc::now().fixed_offset()
@@ -22,10 +22,6 @@ fn now() -> DateTimeWithTimeZone {
 
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
-}
-
-fn id(value: &Value) -> i32 {
-    i32::try_from(value["id"].as_i64().expect("an id")).expect("id fits i32")
 }
 
 fn user_id(user: &User) -> i32 {
@@ -243,18 +239,15 @@ async fn a_refresh_token_is_blacklisted_at_most_once_in_the_database() {
 
 #[tokio::test]
 async fn the_same_patient_doctor_pair_cannot_be_mapped_twice() {
-    let app = TestApp::spawn().await;
-    let db = &app.ctx.db;
-    let user = app.register("Alice").await;
-    let patient = app.create_patient(&user, json!({})).await;
-    let doctor = app.create_doctor(&user, json!({})).await;
-    let other = app.create_doctor(&user, json!({})).await;
-    mapping_row(id(&patient), id(&doctor), false)
+    let w = World::new().await;
+    let db = &w.ctx.db;
+    let other = w.create_doctor(&w.alice, json!({})).await;
+    mapping_row(id(&w.john), id(&w.chen), false)
         .insert(db)
         .await
         .expect("the first mapping is stored");
     assert_unique_violation(
-        mapping_row(id(&patient), id(&doctor), false)
+        mapping_row(id(&w.john), id(&w.chen), false)
             .insert(db)
             .await,
         error::MAPPINGS_PATIENT_DOCTOR,
@@ -264,8 +257,8 @@ async fn the_same_patient_doctor_pair_cannot_be_mapped_twice() {
     let sql = format!(
         "INSERT INTO mappings (patient_id, doctor_id, is_primary, notes, version, assigned_at, updated_at) \
          VALUES ({}, {}, FALSE, '', 1, '2024-01-01 00:00:00+00:00', '2024-01-01 00:00:00+00:00')",
-        id(&patient),
-        id(&doctor)
+        id(&w.john),
+        id(&w.chen)
     );
     assert_unique_violation(
         db.execute_unprepared(&sql).await,
@@ -273,11 +266,11 @@ async fn the_same_patient_doctor_pair_cannot_be_mapped_twice() {
         "the same pair twice (raw SQL)",
     );
     // The same patient with another doctor is fine.
-    mapping_row(id(&patient), id(&other), false)
+    mapping_row(id(&w.john), id(&other), false)
         .insert(db)
         .await
         .expect("another doctor for the patient");
-    assert_eq!(mappings_of_patient(db, id(&patient)).await, 2);
+    assert_eq!(mappings_of_patient(db, id(&w.john)).await, 2);
 }
 
 #[tokio::test]
@@ -341,17 +334,14 @@ async fn a_patient_has_at_most_one_primary_mapping_in_the_database() {
 
 #[tokio::test]
 async fn a_mapping_must_point_at_an_existing_patient_and_doctor() {
-    let app = TestApp::spawn().await;
-    let db = &app.ctx.db;
-    let user = app.register("Alice").await;
-    let patient = app.create_patient(&user, json!({})).await;
-    let doctor = app.create_doctor(&user, json!({})).await;
+    let w = World::new().await;
+    let db = &w.ctx.db;
     assert_foreign_key_violation(
-        mapping_row(999_999, id(&doctor), false).insert(db).await,
+        mapping_row(999_999, id(&w.chen), false).insert(db).await,
         "a mapping to a nonexistent patient",
     );
     assert_foreign_key_violation(
-        mapping_row(id(&patient), 999_999, false).insert(db).await,
+        mapping_row(id(&w.john), 999_999, false).insert(db).await,
         "a mapping to a nonexistent doctor",
     );
     assert_foreign_key_violation(
@@ -374,65 +364,54 @@ async fn a_mapping_must_point_at_an_existing_patient_and_doctor() {
 
 #[tokio::test]
 async fn deleting_a_patient_row_deletes_its_mappings() {
-    let app = TestApp::spawn().await;
-    let db = &app.ctx.db;
-    let user = app.register("Alice").await;
-    let patient = app.create_patient(&user, json!({})).await;
-    let kept = app.create_patient(&user, json!({})).await;
-    let doctor = app.create_doctor(&user, json!({})).await;
-    let other = app.create_doctor(&user, json!({})).await;
-    app.assign(&user, &patient, &doctor, true).await;
-    app.assign(&user, &patient, &other, false).await;
-    app.assign(&user, &kept, &doctor, true).await;
-    assert_eq!(mappings_of_patient(db, id(&patient)).await, 2);
+    let w = World::new().await;
+    let db = &w.ctx.db;
+    let kept = w.create_patient(&w.alice, json!({})).await;
+    let other = w.create_doctor(&w.alice, json!({})).await;
+    w.assign(&w.alice, &w.john, &w.chen, true).await;
+    w.assign(&w.alice, &w.john, &other, false).await;
+    w.assign(&w.alice, &kept, &w.chen, true).await;
+    assert_eq!(mappings_of_patient(db, id(&w.john)).await, 2);
 
-    db.execute_unprepared(&format!("DELETE FROM patients WHERE id = {}", id(&patient)))
+    db.execute_unprepared(&format!("DELETE FROM patients WHERE id = {}", id(&w.john)))
         .await
         .expect("the patient row deletes");
 
-    assert_eq!(mappings_of_patient(db, id(&patient)).await, 0);
+    assert_eq!(mappings_of_patient(db, id(&w.john)).await, 0);
     assert_eq!(mappings_of_patient(db, id(&kept)).await, 1);
     assert_eq!(doctors::Entity::find().count(db).await.unwrap(), 2);
 }
 
 #[tokio::test]
 async fn deleting_a_doctor_row_deletes_its_mappings() {
-    let app = TestApp::spawn().await;
-    let db = &app.ctx.db;
-    let user = app.register("Alice").await;
-    let patient = app.create_patient(&user, json!({})).await;
-    let second = app.create_patient(&user, json!({})).await;
-    let doctor = app.create_doctor(&user, json!({})).await;
-    let kept = app.create_doctor(&user, json!({})).await;
-    app.assign(&user, &patient, &doctor, true).await;
-    app.assign(&user, &second, &doctor, false).await;
-    app.assign(&user, &patient, &kept, false).await;
-    assert_eq!(mappings_of_doctor(db, id(&doctor)).await, 2);
+    let w = World::new().await;
+    let db = &w.ctx.db;
+    let second = w.create_patient(&w.alice, json!({})).await;
+    let kept = w.create_doctor(&w.alice, json!({})).await;
+    w.assign(&w.alice, &w.john, &w.chen, true).await;
+    w.assign(&w.alice, &second, &w.chen, false).await;
+    w.assign(&w.alice, &w.john, &kept, false).await;
+    assert_eq!(mappings_of_doctor(db, id(&w.chen)).await, 2);
 
-    db.execute_unprepared(&format!("DELETE FROM doctors WHERE id = {}", id(&doctor)))
+    db.execute_unprepared(&format!("DELETE FROM doctors WHERE id = {}", id(&w.chen)))
         .await
         .expect("the doctor row deletes");
 
-    assert_eq!(mappings_of_doctor(db, id(&doctor)).await, 0);
+    assert_eq!(mappings_of_doctor(db, id(&w.chen)).await, 0);
     assert_eq!(mappings_of_doctor(db, id(&kept)).await, 1);
     assert_eq!(patients::Entity::find().count(db).await.unwrap(), 2);
 }
 
 #[tokio::test]
 async fn deleting_a_user_row_deletes_their_patients_and_orphans_their_doctors() {
-    let app = TestApp::spawn().await;
-    let db = &app.ctx.db;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let alices_patient = app.create_patient(&alice, json!({})).await;
-    let bobs_patient = app.create_patient(&bob, json!({})).await;
-    let alices_doctor = app.create_doctor(&alice, json!({})).await;
-    let bobs_doctor = app.create_doctor(&bob, json!({})).await;
-    app.assign(&alice, &alices_patient, &bobs_doctor, true)
-        .await;
-    app.assign(&bob, &bobs_patient, &alices_doctor, true).await;
+    let w = World::new().await;
+    let bobs_patient = w.bobs_patient().await;
+    let db = &w.ctx.db;
+    let bobs_doctor = w.create_doctor(&w.bob, json!({})).await;
+    w.assign(&w.alice, &w.john, &bobs_doctor, true).await;
+    w.assign(&w.bob, &bobs_patient, &w.chen, true).await;
 
-    db.execute_unprepared(&format!("DELETE FROM users WHERE id = {}", alice.id))
+    db.execute_unprepared(&format!("DELETE FROM users WHERE id = {}", w.alice.id))
         .await
         .expect("the user row deletes");
 
@@ -445,10 +424,10 @@ async fn deleting_a_user_row_deletes_their_patients_and_orphans_their_doctors() 
         .collect();
     assert_eq!(remaining, vec![id(&bobs_patient)]);
     // Alice's patient's mapping went with it; Bob's mapping to Alice's doctor stays.
-    assert_eq!(mappings_of_patient(db, id(&alices_patient)).await, 0);
+    assert_eq!(mappings_of_patient(db, id(&w.john)).await, 0);
     assert_eq!(mappings_of_patient(db, id(&bobs_patient)).await, 1);
 
-    let orphan = doctors::Entity::find_by_id(id(&alices_doctor))
+    let orphan = doctors::Entity::find_by_id(id(&w.chen))
         .one(db)
         .await
         .unwrap()
@@ -459,7 +438,7 @@ async fn deleting_a_user_row_deletes_their_patients_and_orphans_their_doctors() 
         .await
         .unwrap()
         .expect("Bob's doctor is untouched");
-    assert_eq!(kept.created_by, Some(user_id(&bob)));
+    assert_eq!(kept.created_by, Some(user_id(&w.bob)));
 }
 
 // ---------------------------------------------------------------- checks

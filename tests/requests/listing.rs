@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{Resp, TestApp, User};
+use crate::support::{id, ids, Resp, TestApp, User, World};
 
 const LISTS: [&str; 3] = ["/api/patients/", "/api/doctors/", "/api/mappings/"];
 
@@ -35,21 +35,6 @@ fn envelope_keys() -> Vec<String> {
     .collect();
     keys.sort();
     keys
-}
-
-fn id(value: &Value) -> i64 {
-    value["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no id: {value}"))
-}
-
-fn ids(body: &Value) -> Vec<i64> {
-    body["data"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no data array: {body}"))
-        .iter()
-        .map(id)
-        .collect()
 }
 
 fn data_len(body: &Value) -> usize {
@@ -185,14 +170,10 @@ async fn assert_constant_queries(app: &TestApp, user: &User, list: &str, rows: u
 
 #[tokio::test]
 async fn list_envelope_has_exactly_the_contract_keys() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    app.assign(&alice, &patient, &doctor, true).await;
+    let w = World::assigned(true).await;
 
     for list in LISTS {
-        let body = get_ok(&app, &alice, list).await;
+        let body = get_ok(&w, &w.alice, list).await;
         assert_eq!(keys(&body), envelope_keys(), "{list}: {body}");
         assert_eq!(body["success"], json!(true), "{list}");
         assert!(
@@ -254,7 +235,7 @@ async fn default_page_is_1_with_20_items() {
     // The two pages together are every patient exactly once, newest first.
     let mut all = ids(&first);
     all.extend(ids(&second));
-    let mut expected: Vec<i64> = patients.iter().map(id).collect();
+    let mut expected: Vec<i32> = patients.iter().map(id).collect();
     expected.reverse();
     assert_eq!(all, expected);
 }
@@ -500,15 +481,13 @@ async fn lists_are_newest_first_by_default() {
     let alice = app.register("Alice").await;
     let mappings = seed_mappings(&app, &alice, 6).await;
 
-    let mut patient_ids: Vec<i64> = mappings
+    let mut patient_ids: Vec<i32> = mappings
         .iter()
-        .map(|m| m["patient"].as_i64().expect("id"))
+        // The brief a mapping carries of its patient has the patient's id.
+        .map(|m| id(&m["patient_detail"]))
         .collect();
-    let mut doctor_ids: Vec<i64> = mappings
-        .iter()
-        .map(|m| m["doctor"].as_i64().expect("id"))
-        .collect();
-    let mut mapping_ids: Vec<i64> = mappings.iter().map(id).collect();
+    let mut doctor_ids: Vec<i32> = mappings.iter().map(|m| id(&m["doctor_detail"])).collect();
+    let mut mapping_ids: Vec<i32> = mappings.iter().map(id).collect();
     for (list, expected) in [
         ("/api/patients/", &mut patient_ids),
         ("/api/doctors/", &mut doctor_ids),
@@ -546,7 +525,7 @@ async fn patients_order_by_first_name_and_by_date_of_birth_descending() {
     assert_eq!(names, expected);
     // The seed's creation order is not alphabetical: the ordering did something.
     assert_ne!(ids(&by_name), {
-        let mut newest: Vec<i64> = patients.iter().map(id).collect();
+        let mut newest: Vec<i32> = patients.iter().map(id).collect();
         newest.reverse();
         newest
     });

@@ -4,7 +4,7 @@
 //! with 2 and with 30 rows to show the cost does not grow with the page.
 use serde_json::json;
 
-use crate::support::{Req, TestApp, PASSWORD};
+use crate::support::{Req, TestApp, World, PASSWORD};
 
 async fn count(app: &TestApp, request: Req<'_>) -> usize {
     let before = app.queries();
@@ -15,18 +15,15 @@ async fn count(app: &TestApp, request: Req<'_>) -> usize {
 
 #[tokio::test]
 async fn every_endpoint_runs_a_fixed_number_of_queries() {
-    let app = TestApp::spawn().await;
-    let user = app.register("Alice").await;
-    let patient = app.create_patient(&user, json!({})).await;
-    let doctor = app.create_doctor(&user, json!({})).await;
-    let other_doctor = app.create_doctor(&user, json!({})).await;
-    let mapping = app.assign(&user, &patient, &doctor, true).await;
-    let (pid, did, mid) = (&patient["id"], &doctor["id"], &mapping["id"]);
+    let w = World::new().await;
+    let other_doctor = w.create_doctor(&w.alice, json!({})).await;
+    let mapping = w.assign(&w.alice, &w.john, &w.chen, true).await;
+    let (pid, did, mid) = (&w.john["id"], &w.chen["id"], &mapping["id"]);
 
     let mut measured: Vec<(String, usize, usize)> = Vec::new();
     macro_rules! expect {
         ($label:expr, $expected:expr, $request:expr) => {{
-            let got = count(&app, $request).await;
+            let got = count(&w, $request).await;
             measured.push(($label.to_string(), got, $expected));
         }};
     }
@@ -34,98 +31,98 @@ async fn every_endpoint_runs_a_fixed_number_of_queries() {
     expect!(
         "GET /api/auth/me/",
         1,
-        app.get("/api/auth/me/").token(&user)
+        w.get("/api/auth/me/").token(&w.alice)
     );
     expect!(
         "GET /api/patients/",
         2,
-        app.get("/api/patients/").token(&user)
+        w.get("/api/patients/").token(&w.alice)
     );
     expect!(
         "GET /api/patients/<id>/",
         2,
-        app.get(&format!("/api/patients/{pid}/")).token(&user)
+        w.get(&format!("/api/patients/{pid}/")).token(&w.alice)
     );
     expect!(
         "POST /api/patients/",
         2,
-        app.post("/api/patients/")
-            .token(&user)
+        w.post("/api/patients/")
+            .token(&w.alice)
             .json(crate::support::patient_body())
     );
     expect!(
         "PATCH /api/patients/<id>/",
         3,
-        app.patch(&format!("/api/patients/{pid}/"))
-            .token(&user)
+        w.patch(&format!("/api/patients/{pid}/"))
+            .token(&w.alice)
             .json(json!({ "city": "Oslo" }))
     );
     expect!(
         "GET /api/doctors/",
         2,
-        app.get("/api/doctors/").token(&user)
+        w.get("/api/doctors/").token(&w.alice)
     );
     expect!(
         "GET /api/doctors/<id>/",
         2,
-        app.get(&format!("/api/doctors/{did}/")).token(&user)
+        w.get(&format!("/api/doctors/{did}/")).token(&w.alice)
     );
     expect!(
         "PATCH /api/doctors/<id>/",
         3,
-        app.patch(&format!("/api/doctors/{did}/"))
-            .token(&user)
+        w.patch(&format!("/api/doctors/{did}/"))
+            .token(&w.alice)
             .json(json!({ "bio": "x" }))
     );
     expect!(
         "PATCH /api/doctors/<id>/ (email, licence: uniqueness checks)",
         5,
-        app.patch(&format!("/api/doctors/{did}/"))
-            .token(&user)
+        w.patch(&format!("/api/doctors/{did}/"))
+            .token(&w.alice)
             .json(json!({ "email": "new@hospital.com", "license_number": "LIC-NEW-1" }))
     );
     expect!(
         "GET /api/mappings/",
         4,
-        app.get("/api/mappings/").token(&user)
+        w.get("/api/mappings/").token(&w.alice)
     );
     expect!(
         "GET /api/mappings/<patient_id>/",
         3,
-        app.get(&format!("/api/mappings/{pid}/")).token(&user)
+        w.get(&format!("/api/mappings/{pid}/")).token(&w.alice)
     );
     expect!(
         "GET /api/mappings/detail/<id>/",
         4,
-        app.get(&format!("/api/mappings/detail/{mid}/"))
-            .token(&user)
+        w.get(&format!("/api/mappings/detail/{mid}/"))
+            .token(&w.alice)
     );
     expect!(
         "POST /api/mappings/ (primary: demotion in the transaction)",
         6,
-        app.post("/api/mappings/").token(&user).json(json!({
+        w.post("/api/mappings/").token(&w.alice).json(json!({
             "patient": pid, "doctor": other_doctor["id"], "is_primary": true
         }))
     );
     expect!(
         "PATCH /api/mappings/detail/<id>/",
         5,
-        app.patch(&format!("/api/mappings/detail/{mid}/"))
-            .token(&user)
+        w.patch(&format!("/api/mappings/detail/{mid}/"))
+            .token(&w.alice)
             .json(json!({ "notes": "n" }))
     );
     // The user, last_login, the sign-in's token family, its refresh token.
     expect!(
         "POST /api/auth/login/",
         4,
-        app.post("/api/auth/login/")
-            .json(json!({ "email": user.email, "password": PASSWORD }))
+        w.post("/api/auth/login/")
+            .json(json!({ "email": w.alice.email, "password": PASSWORD }))
     );
     expect!(
         "POST /api/auth/token/refresh/",
         3,
-        app.post("/api/auth/token/refresh/")
-            .json(json!({ "refresh": user.refresh }))
+        w.post("/api/auth/token/refresh/")
+            .json(json!({ "refresh": w.alice.refresh }))
     );
 
     for (label, got, _) in &measured {

@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{json, Value};
 
-use crate::support::{Resp, TestApp, User, PASSWORD};
+use crate::support::{Resp, TestApp, User, Users, PASSWORD};
 use healthcare_backend::models::_entities::{
     blacklisted_tokens, outstanding_tokens, token_families, users,
 };
@@ -188,22 +188,20 @@ async fn password_change_and_logout_all_need_an_access_token() {
 
 #[tokio::test]
 async fn logout_all_ends_every_session_of_the_caller_only() {
-    let app = TestApp::spawn().await;
-    let user = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let (other_access, other_refresh) = second_session(&app, &user).await;
+    let w = Users::new().await;
+    let (other_access, other_refresh) = second_session(&w, &w.alice).await;
 
-    let response = app.post("/api/auth/logout/all/").token(&user).send().await;
+    let response = w.post("/api/auth/logout/all/").token(&w.alice).send().await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.body["data"], Value::Null);
     insta::assert_json_snapshot!(response.snapshot());
 
-    assert_ended(&app, &user.access, &user.refresh).await;
-    assert_ended(&app, &other_access, &other_refresh).await;
-    assert_eq!(me_status(&app, &bob.access).await, StatusCode::OK);
+    assert_ended(&w, &w.alice.access, &w.alice.refresh).await;
+    assert_ended(&w, &other_access, &other_refresh).await;
+    assert_eq!(me_status(&w, &w.bob.access).await, StatusCode::OK);
     // Signing in again starts a session after the cutoff.
-    let (access, refresh_token) = second_session(&app, &user).await;
-    assert_goes_on(&app, &access, &refresh_token).await;
+    let (access, refresh_token) = second_session(&w, &w.alice).await;
+    assert_goes_on(&w, &access, &refresh_token).await;
 }
 
 #[tokio::test]
@@ -460,30 +458,28 @@ async fn concurrent_logouts_with_one_access_token_never_fail() {
 
 #[tokio::test]
 async fn a_token_without_a_session_is_refused() {
-    let app = TestApp::spawn().await;
-    let user = app.register("Alice").await;
+    let w = Users::new().await;
     let now = Utc::now().timestamp();
     // A well-signed token as issued before sessions existed: no `sid`.
     let claims = json!({ "token_type": "access", "jti": "0123456789abcdef",
-                         "iat": now, "exp": now + 600, "user_id": user.id });
+                         "iat": now, "exp": now + 600, "user_id": w.alice.id });
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
         &EncodingKey::from_secret(b"test-secret-key-not-for-production"),
     )
     .unwrap();
-    assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_status(&w, &token).await, StatusCode::UNAUTHORIZED);
     // Nor one naming another user's session.
-    let bob = app.register("Bob").await;
     let mut forged = claims;
-    forged["sid"] = json!(family_of(&bob.access));
+    forged["sid"] = json!(family_of(&w.bob.access));
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &forged,
         &EncodingKey::from_secret(b"test-secret-key-not-for-production"),
     )
     .unwrap();
-    assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_status(&w, &token).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

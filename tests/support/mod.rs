@@ -1,10 +1,12 @@
 //! Test harness: a private database per test, the booted Loco router, and a
-//! small HTTP client over it (no sockets: `tower::ServiceExt::oneshot`).
+//! small HTTP client over it (no sockets: `tower::ServiceExt::oneshot`). The
+//! worlds the record tests start from, and the `id` helpers, are in `world`.
 #![allow(dead_code)]
 
 mod database;
 pub mod jobs;
 pub mod redact;
+mod world;
 
 use axum::{
     body::Body,
@@ -24,6 +26,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use database::TestDatabase;
+pub use world::{id, ids, Users, World};
 
 pub const PASSWORD: &str = "SecurePass123!";
 
@@ -370,16 +373,6 @@ impl Resp {
     pub fn snapshot(&self) -> Value {
         json!({ "status": self.status.as_u16(), "body": redact::redact(&self.body) })
     }
-}
-
-/// The `id`s of a list answer's `data`, in order.
-pub fn ids(resp: &Resp) -> Vec<Value> {
-    resp.body["data"]
-        .as_array()
-        .expect("data is a list")
-        .iter()
-        .map(|item| item["id"].clone())
-        .collect()
 }
 
 /// Asserts a 400 whose `errors` name exactly `fields`, each with messages.

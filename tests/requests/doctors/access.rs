@@ -3,33 +3,28 @@ use super::*;
 
 #[tokio::test]
 async fn any_authenticated_user_reads_any_doctor() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let carol = app.register("Carol").await;
-    let by_alice = app
-        .create_doctor(&alice, json!({ "first_name": "Ann" }))
+    let w = Users::new().await;
+    let carol = w.register("Carol").await;
+    let by_alice = w
+        .create_doctor(&w.alice, json!({ "first_name": "Ann" }))
         .await;
-    let by_bob = app
-        .create_doctor(&bob, json!({ "first_name": "Ben" }))
+    let by_bob = w
+        .create_doctor(&w.bob, json!({ "first_name": "Ben" }))
         .await;
-    for user in [&alice, &bob, &carol] {
+    for user in [&w.alice, &w.bob, &carol] {
         for doctor in [&by_alice, &by_bob] {
-            let resp = app.get(&detail(&doctor["id"])).token(user).send().await;
+            let resp = w.get(&detail(&doctor["id"])).token(user).send().await;
             assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
             assert_eq!(&resp.body["data"], doctor);
         }
-        let resp = app.get(LIST).token(user).send().await;
-        assert_eq!(
-            ids(&resp),
-            vec![by_bob["id"].clone(), by_alice["id"].clone()]
-        );
+        let resp = w.get(LIST).token(user).send().await;
+        assert_eq!(ids(&resp.body), vec![id(&by_bob), id(&by_alice)]);
     }
     // But not without a token.
     for resp in [
-        app.get(LIST).send().await,
-        app.get(&detail(&by_alice["id"])).send().await,
-        app.post(LIST).json(doctor_body()).send().await,
+        w.get(LIST).send().await,
+        w.get(&detail(&by_alice["id"])).send().await,
+        w.post(LIST).json(doctor_body()).send().await,
     ] {
         resp.error_envelope(StatusCode::UNAUTHORIZED);
     }
@@ -37,29 +32,27 @@ async fn any_authenticated_user_reads_any_doctor() {
 
 #[tokio::test]
 async fn only_the_creator_may_change_or_delete_a_doctor() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let doctor = post_doctor(&app, &alice, doctor_body()).await.body["data"].clone();
+    let w = Users::new().await;
+    let doctor = post_doctor(&w, &w.alice, doctor_body()).await.body["data"].clone();
     let path = detail(&doctor["id"]);
 
     let mut put_body = doctor_body();
     put_body["first_name"] = json!("Hijacked");
     for resp in [
-        app.put(&path)
-            .token(&bob)
+        w.put(&path)
+            .token(&w.bob)
             .json(put_body.clone())
             .send()
             .await,
-        app.patch(&path)
-            .token(&bob)
+        w.patch(&path)
+            .token(&w.bob)
             .json(json!({ "is_available": false }))
             .send()
             .await,
-        app.delete(&path).token(&bob).send().await,
+        w.delete(&path).token(&w.bob).send().await,
         // Even an invalid body is refused for ownership first.
-        app.patch(&path)
-            .token(&bob)
+        w.patch(&path)
+            .token(&w.bob)
             .json(json!({ "specialization": "bogus" }))
             .send()
             .await,
@@ -68,18 +61,18 @@ async fn only_the_creator_may_change_or_delete_a_doctor() {
         assert!(errors["detail"].is_array(), "{}", resp.body);
     }
     // Unchanged and still there, for both users.
-    for user in [&alice, &bob] {
-        let stored = app.get(&path).token(user).send().await;
+    for user in [&w.alice, &w.bob] {
+        let stored = w.get(&path).token(user).send().await;
         assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
         assert_eq!(stored.body["data"], doctor);
     }
     // The creator may.
-    let resp = app.put(&path).token(&alice).json(put_body).send().await;
+    let resp = w.put(&path).token(&w.alice).json(put_body).send().await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(resp.body["data"]["first_name"], "Hijacked");
-    let resp = app.delete(&path).token(&alice).send().await;
+    let resp = w.delete(&path).token(&w.alice).send().await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
-    let resp = app.get(&path).token(&bob).send().await;
+    let resp = w.get(&path).token(&w.bob).send().await;
     resp.error_envelope(StatusCode::NOT_FOUND);
 }
 
@@ -174,13 +167,11 @@ async fn updating_a_doctor_to_its_own_email_and_license_is_not_a_duplicate() {
 
 #[tokio::test]
 async fn search_matches_names_and_hospital_case_insensitively() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    post_doctor(&app, &alice, doctor_body()).await; // Emily Chen, City Medical Center
+    let w = Users::new().await;
+    post_doctor(&w, &w.alice, doctor_body()).await; // Emily Chen, City Medical Center
     post_doctor(
-        &app,
-        &bob,
+        &w,
+        &w.bob,
         unique_body(
             1,
             json!({ "first_name": "Raj", "last_name": "Patel", "hospital_name": "Mercy General" }),
@@ -188,8 +179,8 @@ async fn search_matches_names_and_hospital_case_insensitively() {
     )
     .await;
     post_doctor(
-        &app,
-        &alice,
+        &w,
+        &w.alice,
         unique_body(
             2,
             json!({ "first_name": "Chenoa", "last_name": "Brooks", "hospital_name": "" }),
@@ -214,7 +205,7 @@ async fn search_matches_names_and_hospital_case_insensitively() {
         ),
     ];
     for (term, expected) in cases {
-        let resp = list_by(&app, &alice, "search", term).await;
+        let resp = list_by(&w, &w.alice, "search", term).await;
         assert_eq!(display_names(&resp), expected, "search {term:?}");
     }
 }

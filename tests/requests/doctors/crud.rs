@@ -19,14 +19,12 @@ async fn create_returns_the_doctor_snapshot() {
 
 #[tokio::test]
 async fn list_returns_every_users_doctors_newest_first_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let first = post_doctor(&app, &alice, doctor_body()).await;
+    let w = Users::new().await;
+    let first = post_doctor(&w, &w.alice, doctor_body()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     let second = post_doctor(
-        &app,
-        &bob,
+        &w,
+        &w.bob,
         json!({
             "first_name": "Raj",
             "last_name": "Patel",
@@ -39,19 +37,16 @@ async fn list_returns_every_users_doctors_newest_first_snapshot() {
     )
     .await;
     assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
-    for user in [&alice, &bob] {
-        let resp = app.get(LIST).token(user).send().await;
+    for user in [&w.alice, &w.bob] {
+        let resp = w.get(LIST).token(user).send().await;
         assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
         assert_eq!(resp.body["count"], 2);
         assert_eq!(
-            ids(&resp),
-            vec![
-                second.body["data"]["id"].clone(),
-                first.body["data"]["id"].clone()
-            ]
+            ids(&resp.body),
+            vec![id(&second.body["data"]), id(&first.body["data"])]
         );
     }
-    let resp = app.get(LIST).token(&alice).send().await;
+    let resp = w.get(LIST).token(&w.alice).send().await;
     assert_eq!(resp.body["page"], 1);
     assert_eq!(resp.body["page_size"], 20);
     assert_eq!(resp.body["next"], Value::Null);
@@ -157,27 +152,23 @@ async fn delete_removes_the_doctor_snapshot() {
 
 #[tokio::test]
 async fn duplicate_email_and_license_are_both_named_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let first = post_doctor(&app, &alice, doctor_body()).await;
+    let w = Users::new().await;
+    let first = post_doctor(&w, &w.alice, doctor_body()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     // Uniqueness is global, not per user.
-    let resp = post_doctor(&app, &bob, doctor_body()).await;
+    let resp = post_doctor(&w, &w.bob, doctor_body()).await;
     assert_invalid(&resp, &["email", "license_number"]);
     insta::assert_json_snapshot!("duplicate_email_and_license", resp.snapshot());
-    assert_eq!(count(&app, &alice).await, 1);
+    assert_eq!(count(&w, &w.alice).await, 1);
 }
 
 #[tokio::test]
 async fn another_users_doctor_is_forbidden_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let created = post_doctor(&app, &alice, doctor_body()).await.body["data"].clone();
-    let resp = app
+    let w = Users::new().await;
+    let created = post_doctor(&w, &w.alice, doctor_body()).await.body["data"].clone();
+    let resp = w
         .patch(&detail(&created["id"]))
-        .token(&bob)
+        .token(&w.bob)
         .json(json!({ "is_available": false }))
         .send()
         .await;

@@ -18,23 +18,19 @@ async fn mappings_of(app: &TestApp, user: &User, doctor: &Value) -> Value {
 
 #[tokio::test]
 async fn deleting_a_doctor_assigned_to_other_users_patients_is_409_and_deletes_nothing() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let carol = app.register("Carol").await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let alices = app.create_patient(&alice, json!({})).await;
-    app.assign(&alice, &alices, &doctor, true).await;
+    let w = World::new().await;
+    let carol = w.register("Carol").await;
+    w.assign(&w.alice, &w.john, &w.chen, true).await;
     for _ in 0..2 {
-        let patient = app.create_patient(&bob, json!({})).await;
-        app.assign(&bob, &patient, &doctor, false).await;
+        let patient = w.create_patient(&w.bob, json!({})).await;
+        w.assign(&w.bob, &patient, &w.chen, false).await;
     }
-    let carols = app.create_patient(&carol, json!({})).await;
-    app.assign(&carol, &carols, &doctor, true).await;
+    let carols = w.create_patient(&carol, json!({})).await;
+    w.assign(&carol, &carols, &w.chen, true).await;
 
-    let resp = app
-        .delete(&detail(&doctor["id"]))
-        .token(&alice)
+    let resp = w
+        .delete(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .send()
         .await;
     let errors = resp.error_envelope(StatusCode::CONFLICT);
@@ -44,17 +40,17 @@ async fn deleting_a_doctor_assigned_to_other_users_patients_is_409_and_deletes_n
     insta::assert_json_snapshot!(resp.snapshot());
 
     // Nothing was deleted: the record and every assignment, Alice's too.
-    let kept = app.get(&detail(&doctor["id"])).token(&alice).send().await;
+    let kept = w.get(&detail(&w.chen["id"])).token(&w.alice).send().await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
-    assert_eq!(kept.body["data"], doctor);
-    assert_eq!(mappings_of(&app, &alice, &doctor).await, json!(1));
-    assert_eq!(mappings_of(&app, &bob, &doctor).await, json!(2));
-    assert_eq!(mappings_of(&app, &carol, &doctor).await, json!(1));
+    assert_eq!(kept.body["data"], w.chen);
+    assert_eq!(mappings_of(&w, &w.alice, &w.chen).await, json!(1));
+    assert_eq!(mappings_of(&w, &w.bob, &w.chen).await, json!(2));
+    assert_eq!(mappings_of(&w, &carol, &w.chen).await, json!(1));
 
     // The way out the message offers works.
-    let resp = app
-        .patch(&detail(&doctor["id"]))
-        .token(&alice)
+    let resp = w
+        .patch(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .json(json!({ "is_available": false }))
         .send()
         .await;
@@ -62,22 +58,22 @@ async fn deleting_a_doctor_assigned_to_other_users_patients_is_409_and_deletes_n
     assert_eq!(resp.body["data"]["is_available"], json!(false));
 
     // One patient left: the message counts in the singular.
-    let bobs = app
-        .get(&format!("/api/mappings/?doctor_id={}", doctor["id"]))
-        .token(&bob)
+    let bobs = w
+        .get(&format!("/api/mappings/?doctor_id={}", w.chen["id"]))
+        .token(&w.bob)
         .send()
         .await;
     for mapping in bobs.body["data"].as_array().expect("data") {
-        let resp = app
+        let resp = w
             .delete(&format!("/api/mappings/detail/{}/", mapping["id"]))
-            .token(&bob)
+            .token(&w.bob)
             .send()
             .await;
         assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     }
-    let resp = app
-        .delete(&detail(&doctor["id"]))
-        .token(&alice)
+    let resp = w
+        .delete(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .send()
         .await;
     let errors = resp.error_envelope(StatusCode::CONFLICT);
@@ -92,30 +88,26 @@ async fn deleting_a_doctor_assigned_to_other_users_patients_is_409_and_deletes_n
 
 #[tokio::test]
 async fn the_creators_own_assignments_do_not_block_the_delete() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    app.assign(&alice, &patient, &doctor, true).await;
-    let other = app.create_patient(&alice, json!({})).await;
-    app.assign(&alice, &other, &doctor, false).await;
+    let w = World::assigned(true).await;
+    let other = w.create_patient(&w.alice, json!({})).await;
+    w.assign(&w.alice, &other, &w.chen, false).await;
 
-    let resp = app
-        .delete(&detail(&doctor["id"]))
-        .token(&alice)
+    let resp = w
+        .delete(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .send()
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
-    app.get(&detail(&doctor["id"]))
-        .token(&alice)
+    w.get(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .send()
         .await
         .error_envelope(StatusCode::NOT_FOUND);
     // Her assignments went with it (the cascade); her patients stay.
-    assert_eq!(mappings_of(&app, &alice, &doctor).await, json!(0));
-    let patient = app
-        .get(&format!("/api/patients/{}/", patient["id"]))
-        .token(&alice)
+    assert_eq!(mappings_of(&w, &w.alice, &w.chen).await, json!(0));
+    let patient = w
+        .get(&format!("/api/patients/{}/", w.john["id"]))
+        .token(&w.alice)
         .send()
         .await;
     assert_eq!(patient.status, StatusCode::OK);
@@ -123,16 +115,13 @@ async fn the_creators_own_assignments_do_not_block_the_delete() {
 
 #[tokio::test]
 async fn staff_in_the_console_may_still_delete_a_doctor_assigned_to_anyones_patients() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let patient = app.create_patient(&bob, json!({})).await;
-    app.assign(&bob, &patient, &doctor, true).await;
-    let path = format!("/admin/doctors/{}/", doctor["id"]);
+    let w = World::new().await;
+    let patient = w.bobs_patient().await;
+    w.assign(&w.bob, &patient, &w.chen, true).await;
+    let path = format!("/admin/doctors/{}/", w.chen["id"]);
 
-    let staff = account(&app, "Staff Deleter", true, false).await;
-    let console = Console::sign_in(&app, &staff).await;
+    let staff = account(&w, "Staff Deleter", true, false).await;
+    let console = Console::sign_in(&w, &staff).await;
     let confirm = console.get(&format!("{path}delete/")).await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert!(
@@ -144,12 +133,12 @@ async fn staff_in_the_console_may_still_delete_a_doctor_assigned_to_anyones_pati
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
     assert_eq!(location(&deleted), "/admin/doctors/");
 
-    app.get(&detail(&doctor["id"]))
-        .token(&alice)
+    w.get(&detail(&w.chen["id"]))
+        .token(&w.alice)
         .send()
         .await
         .error_envelope(StatusCode::NOT_FOUND);
-    assert_eq!(mappings_of(&app, &bob, &doctor).await, json!(0));
+    assert_eq!(mappings_of(&w, &w.bob, &w.chen).await, json!(0));
 }
 
 /// Another user's assignment racing the creator's delete: either the delete
@@ -157,16 +146,14 @@ async fn staff_in_the_console_may_still_delete_a_doctor_assigned_to_anyones_pati
 /// delete and a 201 assignment that the cascade then silently removed.
 #[tokio::test]
 async fn an_assignment_racing_the_delete_is_never_lost_silently() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let patient = app.create_patient(&bob, json!({})).await;
+    let w = Users::new().await;
+    let patient = w.bobs_patient().await;
     for round in 0..8 {
-        let doctor = app.create_doctor(&alice, json!({})).await;
-        let delete = app.delete(&detail(&doctor["id"])).token(&alice).send();
-        let assign = app
+        let doctor = w.create_doctor(&w.alice, json!({})).await;
+        let delete = w.delete(&detail(&doctor["id"])).token(&w.alice).send();
+        let assign = w
             .post("/api/mappings/")
-            .token(&bob)
+            .token(&w.bob)
             .json(json!({ "patient": patient["id"], "doctor": doctor["id"] }))
             .send();
         let (deleted, assigned) = if round % 2 == 0 {
@@ -175,8 +162,8 @@ async fn an_assignment_racing_the_delete_is_never_lost_silently() {
             let (assigned, deleted) = join(assign, delete).await;
             (deleted, assigned)
         };
-        let exists = app.get(&detail(&doctor["id"])).token(&bob).send().await;
-        let bobs = mappings_of(&app, &bob, &doctor).await;
+        let exists = w.get(&detail(&doctor["id"])).token(&w.bob).send().await;
+        let bobs = mappings_of(&w, &w.bob, &doctor).await;
         match (deleted.status, assigned.status) {
             (StatusCode::CONFLICT, StatusCode::CREATED) => {
                 assert_eq!(exists.status, StatusCode::OK, "round {round}");

@@ -4,7 +4,9 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{assert_invalid, doctor_body, ids, merge, Resp, TestApp, User};
+use crate::support::{
+    assert_invalid, doctor_body, id, ids, merge, Resp, TestApp, User, Users, World,
+};
 
 const LIST: &str = "/api/doctors/";
 

@@ -3,12 +3,11 @@ use super::*;
 
 #[tokio::test]
 async fn years_of_experience_is_between_0_and_80() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
+    let w = World::new().await;
     for (n, good) in [0, 1, 79, 80].into_iter().enumerate() {
         let resp = post_doctor(
-            &app,
-            &alice,
+            &w,
+            &w.alice,
             unique_body(n, json!({ "years_of_experience": good })),
         )
         .await;
@@ -24,8 +23,8 @@ async fn years_of_experience_is_between_0_and_80() {
         json!([5]),
     ] {
         let resp = post_doctor(
-            &app,
-            &alice,
+            &w,
+            &w.alice,
             unique_body(50, json!({ "years_of_experience": bad.clone() })),
         )
         .await;
@@ -33,11 +32,10 @@ async fn years_of_experience_is_between_0_and_80() {
         assert_invalid(&resp, &["years_of_experience"]);
     }
     // The bounds hold on PATCH too.
-    let doctor = app.create_doctor(&alice, json!({})).await;
     for bad in [-1, 81] {
-        let resp = app
-            .patch(&detail(&doctor["id"]))
-            .token(&alice)
+        let resp = w
+            .patch(&detail(&w.chen["id"]))
+            .token(&w.alice)
             .json(json!({ "years_of_experience": bad }))
             .send()
             .await;
@@ -152,15 +150,13 @@ async fn names_have_a_maximum_length_of_100() {
 
 #[tokio::test]
 async fn display_name_and_created_by_are_derived_and_read_only() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
+    let w = Users::new().await;
     let resp = post_doctor(
-        &app,
-        &bob,
+        &w,
+        &w.bob,
         body_with(json!({
             "id": 777_777,
-            "created_by": alice.id,
+            "created_by": w.alice.id,
             "display_name": "Prof. Nobody",
             "created_at": "2001-01-01T00:00:00Z",
         })),
@@ -169,24 +165,24 @@ async fn display_name_and_created_by_are_derived_and_read_only() {
     assert_eq!(resp.status, StatusCode::CREATED, "{}", resp.body);
     let data = resp.body["data"].clone();
     assert_ne!(data["id"], 777_777);
-    assert_eq!(data["created_by"], json!(bob.id));
+    assert_eq!(data["created_by"], json!(w.bob.id));
     assert_eq!(data["display_name"], "Dr. Emily Chen");
     assert_ne!(data["created_at"], "2001-01-01T00:00:00Z");
 
     // Only Bob may change it, whatever the body says about its creator.
-    let resp = app
+    let resp = w
         .patch(&detail(&data["id"]))
-        .token(&alice)
+        .token(&w.alice)
         .json(json!({ "first_name": "Evil" }))
         .send()
         .await;
     resp.error_envelope(StatusCode::FORBIDDEN);
-    let resp = app
+    let resp = w
         .patch(&detail(&data["id"]))
-        .token(&bob)
+        .token(&w.bob)
         .json(json!({
             "first_name": "Emilia",
-            "created_by": alice.id,
+            "created_by": w.alice.id,
             "display_name": "X",
             "id": 1_234_567,
         }))
@@ -194,11 +190,11 @@ async fn display_name_and_created_by_are_derived_and_read_only() {
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(resp.body["data"]["display_name"], "Dr. Emilia Chen");
-    assert_eq!(resp.body["data"]["created_by"], json!(bob.id));
+    assert_eq!(resp.body["data"]["created_by"], json!(w.bob.id));
     assert_eq!(resp.body["data"]["id"], data["id"]);
-    let resp = app
+    let resp = w
         .patch(&detail(&data["id"]))
-        .token(&alice)
+        .token(&w.alice)
         .json(json!({ "first_name": "Evil" }))
         .send()
         .await;

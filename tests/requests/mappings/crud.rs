@@ -3,17 +3,14 @@ use super::*;
 
 #[tokio::test]
 async fn create_mapping_returns_201_with_details() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let w = World::new().await;
 
     let resp = post_mapping(
-        &app,
-        &alice,
+        &w,
+        &w.alice,
         json!({
-            "patient": patient["id"],
-            "doctor": doctor["id"],
+            "patient": w.john["id"],
+            "doctor": w.chen["id"],
             "is_primary": true,
             "notes": "Primary neurologist",
         }),
@@ -23,10 +20,10 @@ async fn create_mapping_returns_201_with_details() {
     assert_eq!(resp.status, StatusCode::CREATED, "{}", resp.body);
     assert_eq!(resp.body["success"], json!(true));
     let data = &resp.body["data"];
-    assert_eq!(data["patient"], patient["id"]);
-    assert_eq!(data["patient_detail"]["id"], patient["id"]);
-    assert_eq!(data["doctor"], doctor["id"]);
-    assert_eq!(data["doctor_detail"]["id"], doctor["id"]);
+    assert_eq!(data["patient"], w.john["id"]);
+    assert_eq!(data["patient_detail"]["id"], w.john["id"]);
+    assert_eq!(data["doctor"], w.chen["id"]);
+    assert_eq!(data["doctor_detail"]["id"], w.chen["id"]);
     assert_eq!(
         keys(data),
         sorted(&[
@@ -45,16 +42,16 @@ async fn create_mapping_returns_201_with_details() {
 
 #[tokio::test]
 async fn list_mappings_shows_details_in_the_list_envelope() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let mary = app
-        .create_patient(&alice, json!({"first_name": "Mary", "last_name": "Major"}))
+    let w = World::new().await;
+    let mary = w
+        .create_patient(
+            &w.alice,
+            json!({"first_name": "Mary", "last_name": "Major"}),
+        )
         .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
+    let patel = w
         .create_doctor(
-            &alice,
+            &w.alice,
             json!({
                 "first_name": "Raj",
                 "last_name": "Patel",
@@ -63,10 +60,10 @@ async fn list_mappings_shows_details_in_the_list_envelope() {
             }),
         )
         .await;
-    let first = app.assign(&alice, &john, &chen, true).await;
-    let second = app.assign(&alice, &mary, &patel, false).await;
+    let first = w.assign(&w.alice, &w.john, &w.chen, true).await;
+    let second = w.assign(&w.alice, &mary, &patel, false).await;
 
-    let resp = app.get("/api/mappings/").token(&alice).send().await;
+    let resp = w.get("/api/mappings/").token(&w.alice).send().await;
 
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(
@@ -103,27 +100,24 @@ async fn list_mappings_shows_details_in_the_list_envelope() {
 
 #[tokio::test]
 async fn patient_doctors_has_the_seed_shape() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
-    let other = app
-        .create_patient(&alice, json!({"first_name": "Other"}))
+    let w = World::new().await;
+    let other = w
+        .create_patient(&w.alice, json!({"first_name": "Other"}))
         .await;
-    let chen = app.create_doctor(&alice, json!({})).await;
-    let patel = app
+    let patel = w
         .create_doctor(
-            &alice,
+            &w.alice,
             json!({"first_name": "Raj", "last_name": "Patel", "specialization": "cardiology"}),
         )
         .await;
-    let first = app.assign(&alice, &john, &chen, true).await;
-    let second = app.assign(&alice, &john, &patel, false).await;
+    let first = w.assign(&w.alice, &w.john, &w.chen, true).await;
+    let second = w.assign(&w.alice, &w.john, &patel, false).await;
     // Another patient's mapping must not show up.
-    app.assign(&alice, &other, &chen, false).await;
+    w.assign(&w.alice, &other, &w.chen, false).await;
 
-    let resp = app
-        .get(&format!("/api/mappings/{}/", id(&john)))
-        .token(&alice)
+    let resp = w
+        .get(&format!("/api/mappings/{}/", id(&w.john)))
+        .token(&w.alice)
         .send()
         .await;
 
@@ -134,7 +128,7 @@ async fn patient_doctors_has_the_seed_shape() {
     );
     assert_eq!(resp.body["success"], json!(true));
     assert_eq!(keys(&resp.body["patient"]), sorted(&["id", "full_name"]));
-    assert_eq!(resp.body["patient"]["id"], john["id"]);
+    assert_eq!(resp.body["patient"]["id"], w.john["id"]);
     assert_eq!(resp.body["patient"]["full_name"], json!("John Doe"));
     assert_eq!(resp.body["count"], json!(2));
     let mut got = ids(&resp.body);
@@ -147,39 +141,33 @@ async fn patient_doctors_has_the_seed_shape() {
 
 #[tokio::test]
 async fn patient_doctors_of_a_patient_without_mappings_is_empty() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let john = app.create_patient(&alice, json!({})).await;
+    let w = World::new().await;
 
-    let resp = app
-        .get(&format!("/api/mappings/{}/", id(&john)))
-        .token(&alice)
+    let resp = w
+        .get(&format!("/api/mappings/{}/", id(&w.john)))
+        .token(&w.alice)
         .send()
         .await;
 
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(resp.body["count"], json!(0));
     assert_eq!(resp.body["data"], json!([]));
-    assert_eq!(resp.body["patient"]["id"], john["id"]);
+    assert_eq!(resp.body["patient"]["id"], w.john["id"]);
 }
 
 #[tokio::test]
 async fn mapping_detail_get_patch_delete() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
-    let mapping = app.assign(&alice, &patient, &doctor, false).await;
-    let path = format!("/api/mappings/detail/{}/", id(&mapping));
+    let w = World::assigned(false).await;
+    let path = format!("/api/mappings/detail/{}/", id(&w.john_chen));
 
-    let shown = app.get(&path).token(&alice).send().await;
+    let shown = w.get(&path).token(&w.alice).send().await;
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
-    assert_eq!(shown.body["data"], mapping);
+    assert_eq!(shown.body["data"], w.john_chen);
     insta::assert_json_snapshot!("detail_get", shown.snapshot());
 
-    let patched = app
+    let patched = w
         .patch(&path)
-        .token(&alice)
+        .token(&w.alice)
         .json(json!({"is_primary": true, "notes": "Now the primary doctor"}))
         .send()
         .await;
@@ -191,40 +179,37 @@ async fn mapping_detail_get_patch_delete() {
     );
     insta::assert_json_snapshot!("detail_patch", patched.snapshot());
     // The change is stored.
-    let reread = app.get(&path).token(&alice).send().await;
+    let reread = w.get(&path).token(&w.alice).send().await;
     assert_eq!(reread.body["data"], patched.body["data"]);
 
-    let deleted = app.delete(&path).token(&alice).send().await;
+    let deleted = w.delete(&path).token(&w.alice).send().await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
     assert_eq!(deleted.body["success"], json!(true));
     assert_eq!(deleted.body["data"], Value::Null);
     insta::assert_json_snapshot!("detail_delete", deleted.snapshot());
 
-    let gone = app.get(&path).token(&alice).send().await;
+    let gone = w.get(&path).token(&w.alice).send().await;
     gone.error_envelope(StatusCode::NOT_FOUND);
     insta::assert_json_snapshot!("detail_gone", gone.snapshot());
-    assert_eq!(list(&app, &alice, "").await["count"], json!(0));
+    assert_eq!(list(&w, &w.alice, "").await["count"], json!(0));
     // Deleting it again is 404 too.
-    let again = app.delete(&path).token(&alice).send().await;
+    let again = w.delete(&path).token(&w.alice).send().await;
     again.error_envelope(StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn main_errors() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let doctor = app.create_doctor(&alice, json!({})).await;
+    let w = World::new().await;
 
-    let missing = post_mapping(&app, &alice, json!({})).await;
+    let missing = post_mapping(&w, &w.alice, json!({})).await;
     missing.error_envelope(StatusCode::BAD_REQUEST);
     assert_eq!(missing.error_fields(), sorted(&["doctor", "patient"]));
     insta::assert_json_snapshot!("error_missing_fields", missing.snapshot());
 
     let no_patient = post_mapping(
-        &app,
-        &alice,
-        json!({"patient": 999_999, "doctor": doctor["id"]}),
+        &w,
+        &w.alice,
+        json!({"patient": 999_999, "doctor": w.chen["id"]}),
     )
     .await;
     no_patient.error_envelope(StatusCode::BAD_REQUEST);
@@ -232,35 +217,35 @@ async fn main_errors() {
     insta::assert_json_snapshot!("error_unknown_patient", no_patient.snapshot());
 
     let no_doctor = post_mapping(
-        &app,
-        &alice,
-        json!({"patient": patient["id"], "doctor": 999_999}),
+        &w,
+        &w.alice,
+        json!({"patient": w.john["id"], "doctor": 999_999}),
     )
     .await;
     no_doctor.error_envelope(StatusCode::BAD_REQUEST);
     assert_eq!(no_doctor.error_fields(), vec!["doctor"]);
     insta::assert_json_snapshot!("error_unknown_doctor", no_doctor.snapshot());
 
-    app.assign(&alice, &patient, &doctor, false).await;
+    w.assign(&w.alice, &w.john, &w.chen, false).await;
     let duplicate = post_mapping(
-        &app,
-        &alice,
-        json!({"patient": patient["id"], "doctor": doctor["id"]}),
+        &w,
+        &w.alice,
+        json!({"patient": w.john["id"], "doctor": w.chen["id"]}),
     )
     .await;
     duplicate.error_envelope(StatusCode::BAD_REQUEST);
     assert_eq!(duplicate.error_fields(), vec!["non_field_errors"]);
     insta::assert_json_snapshot!("error_duplicate_pair", duplicate.snapshot());
 
-    let not_found = detail(&app, &alice, 999_999).await;
+    let not_found = detail(&w, &w.alice, 999_999).await;
     not_found.error_envelope(StatusCode::NOT_FOUND);
     insta::assert_json_snapshot!("error_detail_not_found", not_found.snapshot());
 
-    let no_such_patient = app.get("/api/mappings/999999/").token(&alice).send().await;
+    let no_such_patient = w.get("/api/mappings/999999/").token(&w.alice).send().await;
     no_such_patient.error_envelope(StatusCode::NOT_FOUND);
     insta::assert_json_snapshot!("error_patient_not_found", no_such_patient.snapshot());
 
-    let anonymous = app.get("/api/mappings/").send().await;
+    let anonymous = w.get("/api/mappings/").send().await;
     anonymous.error_envelope(StatusCode::UNAUTHORIZED);
     assert!(
         anonymous

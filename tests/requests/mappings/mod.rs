@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{Resp, TestApp, User};
+use crate::support::{id, ids, Resp, TestApp, User, Users, World};
 
 /// The keys of a JSON object, sorted.
 fn keys(value: &Value) -> Vec<String> {
@@ -21,12 +21,6 @@ fn sorted(names: &[&str]) -> Vec<String> {
     let mut names: Vec<String> = names.iter().map(ToString::to_string).collect();
     names.sort();
     names
-}
-
-fn id(value: &Value) -> i64 {
-    value["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no id: {value}"))
 }
 
 /// The first message under `errors.<field>`.
@@ -48,18 +42,8 @@ async fn list(app: &TestApp, user: &User, query: &str) -> Value {
     resp.body
 }
 
-/// The mapping ids of a list body, in order.
-fn ids(body: &Value) -> Vec<i64> {
-    body["data"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no data array: {body}"))
-        .iter()
-        .map(id)
-        .collect()
-}
-
 /// `GET /api/mappings/detail/<id>/` as `user`.
-async fn detail(app: &TestApp, user: &User, mapping_id: i64) -> Resp {
+async fn detail(app: &TestApp, user: &User, mapping_id: i32) -> Resp {
     app.get(&format!("/api/mappings/detail/{mapping_id}/"))
         .token(user)
         .send()
@@ -75,7 +59,7 @@ async fn post_mapping(app: &TestApp, user: &User, body: Value) -> Resp {
 }
 
 /// The ids of the primary mappings of `patient`, as its owner sees them.
-async fn primaries(app: &TestApp, user: &User, patient: &Value) -> Vec<i64> {
+async fn primaries(app: &TestApp, user: &User, patient: &Value) -> Vec<i32> {
     let body = list(
         app,
         user,

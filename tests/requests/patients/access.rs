@@ -3,41 +3,38 @@ use super::*;
 
 #[tokio::test]
 async fn another_user_cannot_read_change_or_delete_a_patient() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let path = detail(&patient["id"]);
+    let w = World::new().await;
+    let path = detail(&w.john["id"]);
     let missing = detail(&json!(999_999));
 
     for (theirs, nobodys) in [
         (
-            app.get(&path).token(&bob).send().await,
-            app.get(&missing).token(&bob).send().await,
+            w.get(&path).token(&w.bob).send().await,
+            w.get(&missing).token(&w.bob).send().await,
         ),
         (
-            app.put(&path).token(&bob).json(patient_body()).send().await,
-            app.put(&missing)
-                .token(&bob)
+            w.put(&path).token(&w.bob).json(patient_body()).send().await,
+            w.put(&missing)
+                .token(&w.bob)
                 .json(patient_body())
                 .send()
                 .await,
         ),
         (
-            app.patch(&path)
-                .token(&bob)
+            w.patch(&path)
+                .token(&w.bob)
                 .json(json!({ "first_name": "Hacked" }))
                 .send()
                 .await,
-            app.patch(&missing)
-                .token(&bob)
+            w.patch(&missing)
+                .token(&w.bob)
                 .json(json!({ "first_name": "Hacked" }))
                 .send()
                 .await,
         ),
         (
-            app.delete(&path).token(&bob).send().await,
-            app.delete(&missing).token(&bob).send().await,
+            w.delete(&path).token(&w.bob).send().await,
+            w.delete(&missing).token(&w.bob).send().await,
         ),
     ] {
         theirs.error_envelope(StatusCode::NOT_FOUND);
@@ -46,57 +43,53 @@ async fn another_user_cannot_read_change_or_delete_a_patient() {
         assert_eq!(theirs.body, nobodys.body);
     }
     // An invalid body does not reveal it either (404, not 400).
-    let resp = app
+    let resp = w
         .patch(&path)
-        .token(&bob)
+        .token(&w.bob)
         .json(json!({ "gender": "X" }))
         .send()
         .await;
     resp.error_envelope(StatusCode::NOT_FOUND);
 
     // Alice's record is untouched.
-    let stored = app.get(&path).token(&alice).send().await;
+    let stored = w.get(&path).token(&w.alice).send().await;
     assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
-    assert_eq!(stored.body["data"], patient);
+    assert_eq!(stored.body["data"], w.john);
 }
 
 #[tokio::test]
 async fn lists_never_show_another_users_patients() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let a1 = app.create_patient(&alice, json!({})).await;
-    let b1 = app
-        .create_patient(&bob, json!({ "first_name": "Bobby", "last_name": "Builder", "email": "bobby@builder.com", "gender": "F" }))
+    let w = World::new().await;
+    let b1 = w.create_patient(&w.bob, json!({ "first_name": "Bobby", "last_name": "Builder", "email": "bobby@builder.com", "gender": "F" }))
         .await;
-    let a2 = app
-        .create_patient(&alice, json!({ "first_name": "Jane", "gender": "F" }))
+    let a2 = w
+        .create_patient(&w.alice, json!({ "first_name": "Jane", "gender": "F" }))
         .await;
 
-    let alices = app.get(LIST).token(&alice).send().await;
-    assert_eq!(ids(&alices), vec![a2["id"].clone(), a1["id"].clone()]);
+    let alices = w.get(LIST).token(&w.alice).send().await;
+    assert_eq!(ids(&alices.body), vec![id(&a2), id(&w.john)]);
     assert_eq!(alices.body["count"], 2);
-    let bobs = app.get(LIST).token(&bob).send().await;
-    assert_eq!(ids(&bobs), vec![b1["id"].clone()]);
+    let bobs = w.get(LIST).token(&w.bob).send().await;
+    assert_eq!(ids(&bobs.body), vec![id(&b1)]);
     assert_eq!(bobs.body["count"], 1);
 
     // Nor through search or filters.
-    let resp = search(&app, &bob, "john").await;
+    let resp = search(&w, &w.bob, "john").await;
     assert!(full_names(&resp).is_empty());
-    let resp = search(&app, &bob, "").await;
-    assert_eq!(ids(&resp), vec![b1["id"].clone()]);
-    let resp = app
+    let resp = search(&w, &w.bob, "").await;
+    assert_eq!(ids(&resp.body), vec![id(&b1)]);
+    let resp = w
         .get(&format!("{LIST}?gender=F"))
-        .token(&bob)
+        .token(&w.bob)
         .send()
         .await;
-    assert_eq!(ids(&resp), vec![b1["id"].clone()]);
-    let resp = app
+    assert_eq!(ids(&resp.body), vec![id(&b1)]);
+    let resp = w
         .get(&format!("{LIST}?gender=F"))
-        .token(&alice)
+        .token(&w.alice)
         .send()
         .await;
-    assert_eq!(ids(&resp), vec![a2["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&a2)]);
 }
 
 #[tokio::test]
@@ -311,30 +304,28 @@ async fn paths_work_without_the_trailing_slash() {
 
 #[tokio::test]
 async fn search_follows_updates() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .patch(&detail(&patient["id"]))
-        .token(&alice)
+    let w = World::new().await;
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "first_name": "Jonathan", "email": "jd@newmail.net" }))
         .send()
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(
-        full_names(&search(&app, &alice, "jonathan doe").await),
+        full_names(&search(&w, &w.alice, "jonathan doe").await),
         ["Jonathan Doe"]
     );
     assert_eq!(
-        full_names(&search(&app, &alice, "NEWMAIL").await),
+        full_names(&search(&w, &w.alice, "NEWMAIL").await),
         ["Jonathan Doe"]
     );
-    assert!(full_names(&search(&app, &alice, "john.doe@email").await).is_empty());
-    assert!(full_names(&search(&app, &alice, "john doe").await).is_empty());
+    assert!(full_names(&search(&w, &w.alice, "john.doe@email").await).is_empty());
+    assert!(full_names(&search(&w, &w.alice, "john doe").await).is_empty());
 
-    let resp = app
-        .put(&detail(&patient["id"]))
-        .token(&alice)
+    let resp = w
+        .put(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(body_with(
             json!({ "first_name": "Ann", "last_name": "Other", "email": "" }),
         ))
@@ -342,11 +333,11 @@ async fn search_follows_updates() {
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(
-        full_names(&search(&app, &alice, "ann oth").await),
+        full_names(&search(&w, &w.alice, "ann oth").await),
         ["Ann Other"]
     );
-    assert!(full_names(&search(&app, &alice, "jonathan").await).is_empty());
-    assert!(full_names(&search(&app, &alice, "newmail").await).is_empty());
+    assert!(full_names(&search(&w, &w.alice, "jonathan").await).is_empty());
+    assert!(full_names(&search(&w, &w.alice, "newmail").await).is_empty());
 }
 
 /// "Case-insensitive" is Unicode-aware: a term typed in capitals finds the

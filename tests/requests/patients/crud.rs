@@ -21,12 +21,10 @@ async fn create_returns_the_patient_snapshot() {
 
 #[tokio::test]
 async fn list_returns_own_patients_newest_first_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let first = app.create_patient(&alice, json!({})).await;
-    let second = app
+    let w = World::new().await;
+    let second = w
         .create_patient(
-            &alice,
+            &w.alice,
             json!({
                 "first_name": "Mary",
                 "last_name": "Major",
@@ -37,33 +35,29 @@ async fn list_returns_own_patients_newest_first_snapshot() {
             }),
         )
         .await;
-    let resp = app.get(LIST).token(&alice).send().await;
+    let resp = w.get(LIST).token(&w.alice).send().await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(resp.body["count"], 2);
     assert_eq!(resp.body["page"], 1);
     assert_eq!(resp.body["page_size"], 20);
     assert_eq!(resp.body["next"], Value::Null);
     assert_eq!(resp.body["previous"], Value::Null);
-    assert_eq!(ids(&resp), vec![second["id"].clone(), first["id"].clone()]);
+    assert_eq!(ids(&resp.body), vec![id(&second), id(&w.john)]);
     insta::assert_json_snapshot!("list_returns_own_patients", resp.snapshot());
 }
 
 #[tokio::test]
 async fn detail_returns_the_patient_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let created = app.create_patient(&alice, json!({})).await;
-    let resp = app.get(&detail(&created["id"])).token(&alice).send().await;
+    let w = World::new().await;
+    let resp = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
-    assert_eq!(resp.body["data"], created);
+    assert_eq!(resp.body["data"], w.john);
     insta::assert_json_snapshot!("detail_returns_the_patient", resp.snapshot());
 }
 
 #[tokio::test]
 async fn put_replaces_the_patient_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let created = app.create_patient(&alice, json!({})).await;
+    let w = World::new().await;
     let body = json!({
         "first_name": "Jonathan",
         "last_name": "Doe-Smith",
@@ -82,9 +76,9 @@ async fn put_replaces_the_patient_snapshot() {
         "state": "MA",
         "country": "USA"
     });
-    let resp = app
-        .put(&detail(&created["id"]))
-        .token(&alice)
+    let resp = w
+        .put(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(body.clone())
         .send()
         .await;
@@ -92,22 +86,20 @@ async fn put_replaces_the_patient_snapshot() {
     for (key, value) in body.as_object().unwrap() {
         assert_eq!(&resp.body["data"][key], value, "field {key}");
     }
-    assert_eq!(resp.body["data"]["id"], created["id"]);
+    assert_eq!(resp.body["data"]["id"], w.john["id"]);
     assert_eq!(resp.body["data"]["full_name"], "Jonathan Doe-Smith");
     // The change is stored, not only echoed.
-    let again = app.get(&detail(&created["id"])).token(&alice).send().await;
+    let again = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
     assert_eq!(again.body["data"], resp.body["data"]);
     insta::assert_json_snapshot!("put_replaces_the_patient", resp.snapshot());
 }
 
 #[tokio::test]
 async fn patch_updates_the_patient_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let created = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .patch(&detail(&created["id"]))
-        .token(&alice)
+    let w = World::new().await;
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "phone": "555-4321", "blood_group": "A+" }))
         .send()
         .await;
@@ -120,12 +112,10 @@ async fn patch_updates_the_patient_snapshot() {
 
 #[tokio::test]
 async fn delete_removes_the_patient_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let created = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .delete(&detail(&created["id"]))
-        .token(&alice)
+    let w = World::new().await;
+    let resp = w
+        .delete(&detail(&w.john["id"]))
+        .token(&w.alice)
         .send()
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
@@ -134,13 +124,13 @@ async fn delete_removes_the_patient_snapshot() {
     assert!(resp.body.as_object().unwrap().contains_key("data"));
     insta::assert_json_snapshot!("delete_removes_the_patient", resp.snapshot());
 
-    let gone = app.get(&detail(&created["id"])).token(&alice).send().await;
+    let gone = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
     gone.error_envelope(StatusCode::NOT_FOUND);
-    let list = app.get(LIST).token(&alice).send().await;
+    let list = w.get(LIST).token(&w.alice).send().await;
     assert_eq!(list.body["count"], 0);
-    let again = app
-        .delete(&detail(&created["id"]))
-        .token(&alice)
+    let again = w
+        .delete(&detail(&w.john["id"]))
+        .token(&w.alice)
         .send()
         .await;
     again.error_envelope(StatusCode::NOT_FOUND);
@@ -182,11 +172,8 @@ async fn create_with_several_bad_fields_names_each_snapshot() {
 
 #[tokio::test]
 async fn another_users_patient_is_not_found_snapshot() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let resp = app.get(&detail(&patient["id"])).token(&bob).send().await;
+    let w = World::new().await;
+    let resp = w.get(&detail(&w.john["id"])).token(&w.bob).send().await;
     let errors = resp.error_envelope(StatusCode::NOT_FOUND);
     assert!(errors["detail"].is_array(), "{}", resp.body);
     insta::assert_json_snapshot!("another_users_patient_is_not_found", resp.snapshot());
@@ -209,27 +196,22 @@ async fn list_without_token_is_unauthorized_snapshot() {
 
 #[tokio::test]
 async fn every_patient_endpoint_needs_a_token() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let path = detail(&patient["id"]);
+    let w = World::new().await;
+    let path = detail(&w.john["id"]);
     for resp in [
-        app.get(LIST).send().await,
-        app.post(LIST).json(patient_body()).send().await,
-        app.get(&path).send().await,
-        app.put(&path).json(patient_body()).send().await,
-        app.patch(&path)
-            .json(json!({"first_name": "X"}))
-            .send()
-            .await,
-        app.delete(&path).send().await,
-        app.get(LIST).bearer("not-a-jwt").send().await,
+        w.get(LIST).send().await,
+        w.post(LIST).json(patient_body()).send().await,
+        w.get(&path).send().await,
+        w.put(&path).json(patient_body()).send().await,
+        w.patch(&path).json(json!({"first_name": "X"})).send().await,
+        w.delete(&path).send().await,
+        w.get(LIST).bearer("not-a-jwt").send().await,
     ] {
         resp.error_envelope(StatusCode::UNAUTHORIZED);
         assert!(resp.headers.contains_key(header::WWW_AUTHENTICATE));
     }
     // Nothing changed behind the 401s.
-    let list = app.get(LIST).token(&alice).send().await;
+    let list = w.get(LIST).token(&w.alice).send().await;
     assert_eq!(list.body["count"], 1);
-    assert_eq!(list.body["data"][0], patient);
+    assert_eq!(list.body["data"][0], w.john);
 }

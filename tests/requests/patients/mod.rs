@@ -4,7 +4,9 @@ use axum::http::{header, StatusCode};
 use chrono::{Days, Months, NaiveDate, Utc};
 use serde_json::{json, Value};
 
-use crate::support::{assert_invalid, ids, merge, patient_body, Resp, TestApp, User};
+use crate::support::{
+    assert_invalid, id, ids, merge, patient_body, Resp, TestApp, User, Users, World,
+};
 
 const LIST: &str = "/api/patients/";
 

@@ -3,17 +3,15 @@ use super::*;
 
 #[tokio::test]
 async fn read_only_and_owner_fields_in_the_body_are_ignored() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let bob = app.register("Bob").await;
+    let w = Users::new().await;
     let resp = post_patient(
-        &app,
-        &alice,
+        &w,
+        &w.alice,
         body_with(json!({
             "id": 999_999,
-            "owner": bob.id,
-            "owner_id": bob.id,
-            "created_by": bob.id,
+            "owner": w.bob.id,
+            "owner_id": w.bob.id,
+            "created_by": w.bob.id,
             "full_name": "Someone Else",
             "age": 3,
             "created_at": "2001-01-01T00:00:00Z",
@@ -29,49 +27,49 @@ async fn read_only_and_owner_fields_in_the_body_are_ignored() {
     assert_ne!(data["created_at"], "2001-01-01T00:00:00Z");
     assert!(data
         .get("owner")
-        .is_none_or(|owner| owner != &json!(bob.id)));
+        .is_none_or(|owner| owner != &json!(w.bob.id)));
 
     // Still Alice's, not Bob's.
-    let mine = app.get(&detail(&data["id"])).token(&alice).send().await;
+    let mine = w.get(&detail(&data["id"])).token(&w.alice).send().await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
-    let theirs = app.get(&detail(&data["id"])).token(&bob).send().await;
+    let theirs = w.get(&detail(&data["id"])).token(&w.bob).send().await;
     theirs.error_envelope(StatusCode::NOT_FOUND);
-    let bobs = app.get(LIST).token(&bob).send().await;
+    let bobs = w.get(LIST).token(&w.bob).send().await;
     assert_eq!(bobs.body["count"], 0);
 
     // Nor may a PATCH move it to Bob or change its id.
-    let resp = app
+    let resp = w
         .patch(&detail(&data["id"]))
-        .token(&alice)
-        .json(json!({ "owner": bob.id, "created_by": bob.id, "id": 424_242, "full_name": "X Y" }))
+        .token(&w.alice)
+        .json(
+            json!({ "owner": w.bob.id, "created_by": w.bob.id, "id": 424_242, "full_name": "X Y" }),
+        )
         .send()
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     assert_eq!(resp.body["data"]["id"], data["id"]);
     assert_eq!(resp.body["data"]["full_name"], "John Doe");
-    let theirs = app.get(&detail(&data["id"])).token(&bob).send().await;
+    let theirs = w.get(&detail(&data["id"])).token(&w.bob).send().await;
     theirs.error_envelope(StatusCode::NOT_FOUND);
-    let mine = app.get(&detail(&data["id"])).token(&alice).send().await;
+    let mine = w.get(&detail(&data["id"])).token(&w.alice).send().await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
 }
 
 #[tokio::test]
 async fn put_needs_every_required_field() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
+    let w = World::new().await;
     for field in ["first_name", "last_name", "date_of_birth", "gender"] {
-        let resp = app
-            .put(&detail(&patient["id"]))
-            .token(&alice)
+        let resp = w
+            .put(&detail(&w.john["id"]))
+            .token(&w.alice)
             .json(body_with(json!({ "first_name": "Changed", field: null })))
             .send()
             .await;
         assert_invalid(&resp, &[field]);
     }
-    let resp = app
-        .put(&detail(&patient["id"]))
-        .token(&alice)
+    let resp = w
+        .put(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "phone": "555-0000" }))
         .send()
         .await;
@@ -80,24 +78,22 @@ async fn put_needs_every_required_field() {
         &["date_of_birth", "first_name", "gender", "last_name"],
     );
     // Nothing was written by the failed PUTs.
-    let stored = app.get(&detail(&patient["id"])).token(&alice).send().await;
-    assert_eq!(stored.body["data"], patient);
+    let stored = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
+    assert_eq!(stored.body["data"], w.john);
 }
 
 #[tokio::test]
 async fn patch_changes_only_the_given_fields() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .patch(&detail(&patient["id"]))
-        .token(&alice)
+    let w = World::new().await;
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "first_name": "Johnny", "city": "Denver", "allergies": "" }))
         .send()
         .await;
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     let data = &resp.body["data"];
-    let mut expected = patient.clone();
+    let mut expected = w.john.clone();
     expected["first_name"] = json!("Johnny");
     expected["full_name"] = json!("Johnny Doe");
     expected["city"] = json!("Denver");
@@ -107,13 +103,13 @@ async fn patch_changes_only_the_given_fields() {
             assert_eq!(&data[key], value, "field {key}");
         }
     }
-    let stored = app.get(&detail(&patient["id"])).token(&alice).send().await;
+    let stored = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
     assert_eq!(&stored.body["data"], data);
 
     // An empty PATCH is a no-op that still succeeds.
-    let resp = app
-        .patch(&detail(&patient["id"]))
-        .token(&alice)
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({}))
         .send()
         .await;
@@ -124,9 +120,7 @@ async fn patch_changes_only_the_given_fields() {
 
 #[tokio::test]
 async fn patch_validates_what_it_is_given() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
-    let patient = app.create_patient(&alice, json!({})).await;
+    let w = World::new().await;
     for (field, value) in [
         ("first_name", json!("")),
         ("first_name", Value::Null),
@@ -135,16 +129,16 @@ async fn patch_validates_what_it_is_given() {
         ("blood_group", json!("C+")),
         ("date_of_birth", json!("1899-12-31")),
     ] {
-        let resp = app
-            .patch(&detail(&patient["id"]))
-            .token(&alice)
+        let resp = w
+            .patch(&detail(&w.john["id"]))
+            .token(&w.alice)
             .json(json!({ field: value }))
             .send()
             .await;
         assert_invalid(&resp, &[field]);
     }
-    let stored = app.get(&detail(&patient["id"])).token(&alice).send().await;
-    assert_eq!(stored.body["data"], patient);
+    let stored = w.get(&detail(&w.john["id"])).token(&w.alice).send().await;
+    assert_eq!(stored.body["data"], w.john);
 }
 
 #[tokio::test]

@@ -102,22 +102,20 @@ async fn optional_fields_may_be_omitted_or_blank() {
 
 #[tokio::test]
 async fn email_is_validated_when_given() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
+    let w = World::new().await;
     for bad in ["not-an-email", "john@", "@email.com", "john doe@email.com"] {
-        let resp = post_patient(&app, &alice, body_with(json!({ "email": bad }))).await;
+        let resp = post_patient(&w, &w.alice, body_with(json!({ "email": bad }))).await;
         assert_invalid(&resp, &["email"]);
     }
     for good in ["john.doe@email.com", "j+tag@sub.example.org", ""] {
-        let resp = post_patient(&app, &alice, body_with(json!({ "email": good }))).await;
+        let resp = post_patient(&w, &w.alice, body_with(json!({ "email": good }))).await;
         assert_eq!(resp.status, StatusCode::CREATED, "{good}: {}", resp.body);
         assert_eq!(resp.body["data"]["email"], good);
     }
     // A PATCH is validated too.
-    let patient = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .patch(&detail(&patient["id"]))
-        .token(&alice)
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "email": "nope" }))
         .send()
         .await;
@@ -126,8 +124,7 @@ async fn email_is_validated_when_given() {
 
 #[tokio::test]
 async fn date_of_birth_must_be_between_1900_and_today() {
-    let app = TestApp::spawn().await;
-    let alice = app.register("Alice").await;
+    let w = World::new().await;
     let tomorrow = today() + Days::new(1);
     for bad in [
         tomorrow.format("%Y-%m-%d").to_string(),
@@ -135,7 +132,7 @@ async fn date_of_birth_must_be_between_1900_and_today() {
         "1899-12-31".to_string(),
         "1800-06-15".to_string(),
     ] {
-        let resp = post_patient(&app, &alice, body_with(json!({ "date_of_birth": bad }))).await;
+        let resp = post_patient(&w, &w.alice, body_with(json!({ "date_of_birth": bad }))).await;
         assert_invalid(&resp, &["date_of_birth"]);
     }
     for good in [
@@ -144,8 +141,8 @@ async fn date_of_birth_must_be_between_1900_and_today() {
         "2000-02-29".to_string(),
     ] {
         let resp = post_patient(
-            &app,
-            &alice,
+            &w,
+            &w.alice,
             body_with(json!({ "date_of_birth": good.clone() })),
         )
         .await;
@@ -153,10 +150,9 @@ async fn date_of_birth_must_be_between_1900_and_today() {
         assert_eq!(resp.body["data"]["date_of_birth"], json!(good));
     }
     // The same rules on PATCH.
-    let patient = app.create_patient(&alice, json!({})).await;
-    let resp = app
-        .patch(&detail(&patient["id"]))
-        .token(&alice)
+    let resp = w
+        .patch(&detail(&w.john["id"]))
+        .token(&w.alice)
         .json(json!({ "date_of_birth": tomorrow.format("%Y-%m-%d").to_string() }))
         .send()
         .await;
