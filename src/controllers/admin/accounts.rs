@@ -9,8 +9,12 @@ use loco_rs::prelude::AppContext;
 use serde_json::json;
 
 use super::{
-    error_page, form_pairs, locate, not_found, record, records::locked, refusal,
-    resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
+    error_page, form_pairs, locate, not_found, record,
+    records::locked,
+    refusal,
+    resources::{AdminResource, USERS},
+    shown::Shown,
+    Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::FieldErrors,
@@ -26,7 +30,7 @@ fn password_page(
     user: &Shown,
     errors: &FieldErrors,
 ) -> Response {
-    let fields = Resource::password_fields();
+    let fields = USERS.password_fields();
     let data = json!({
         "fields": forms::views(&fields, &json!({}), errors),
         "non_field_errors": forms::other_errors(&fields, errors),
@@ -53,7 +57,7 @@ pub async fn password_form(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    match Resource::Users.find(&ctx.db, &caller, id).await {
+    match USERS.find(&ctx.db, &caller, id).await {
         Ok(user) if user.locked => error_page(&chrome, locked()),
         Ok(user) => password_page(StatusCode::OK, &chrome, &user, &FieldErrors::new()),
         Err(err) => error_page(&chrome, err),
@@ -77,11 +81,11 @@ pub async fn reset_password(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    let user = match Resource::Users.find(&ctx.db, &caller, id).await {
+    let user = match USERS.find(&ctx.db, &caller, id).await {
         Ok(user) => user,
         Err(err) => return error_page(&chrome, err),
     };
-    let json = forms::to_json(&Resource::password_fields(), &pairs);
+    let json = forms::to_json(&USERS.password_fields(), &pairs);
     match staff::reset_password(&ctx.db, &session.user, id, &json).await {
         Ok(_) => {
             // The log says a reset happened; it never holds the password.
@@ -91,7 +95,7 @@ pub async fn reset_password(
                 &ip,
                 Logged {
                     action: "reset password",
-                    resource: Resource::Users,
+                    resource: &USERS,
                     shown: &user,
                     before: None,
                     after: None,
@@ -109,7 +113,7 @@ pub async fn reset_password(
         Err(err @ ModelError::Forbidden(_)) => {
             let attempt = Attempt {
                 action: "reset password",
-                resource: Resource::Users,
+                resource: &USERS,
                 shown: &user,
             };
             refusal(&ctx, &session, &ip, attempt, err).await

@@ -9,7 +9,6 @@ use axum::{
     routing::{get, post},
 };
 use loco_rs::prelude::{AppContext, Routes};
-use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 use crate::{
@@ -40,7 +39,7 @@ pub(super) fn not_found(chrome: &Chrome) -> Response {
 
 /// The resource and record id of a path (`None`: the 404 page).
 pub(super) fn locate(resource: &str, id: Option<&str>) -> Option<(Resource, i32)> {
-    let resource = Resource::parse(resource)?;
+    let resource = resources::parse(resource)?;
     let id = match id {
         None => 0,
         Some(raw) => raw.parse::<i32>().ok().filter(|id| *id > 0)?,
@@ -52,12 +51,7 @@ async fn index(State(ctx): State<AppContext>, session: StaffSession) -> Response
     let chrome = session.chrome();
     let mut tiles = Vec::new();
     for resource in resources::all() {
-        let count = match resource {
-            Resource::Users => crate::models::users::Entity::find().count(&ctx.db).await,
-            Resource::Patients => crate::models::patients::Entity::find().count(&ctx.db).await,
-            Resource::Doctors => crate::models::doctors::Entity::find().count(&ctx.db).await,
-            Resource::Mappings => crate::models::mappings::Entity::find().count(&ctx.db).await,
-        };
+        let count = resource.count(&ctx.db).await;
         match count {
             Ok(count) => tiles.push(json!({
                 "label": resource.names().1, "count": count,

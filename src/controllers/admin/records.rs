@@ -94,13 +94,12 @@ fn form_page(
             Vec::new(),
         ),
     };
-    if let (Resource::Users, Some(shown), false) = (resource, record, locked) {
-        extra_links.push(json!({ "url": format!("/admin/users/{}/password/", shown.id), "label": "Reset password" }));
+    if let (Some(shown), false) = (record, locked) {
+        extra_links.extend(resource.extra_links(shown));
     }
     let mut field_views = forms::views(&fields, values, errors);
     for field in &mut field_views {
-        let flag = matches!(field.name, "is_staff" | "is_superuser");
-        field.readonly = locked || (resource == Resource::Users && flag && !actor.is_superuser);
+        field.readonly = locked || resource.readonly_for(field.name, actor);
     }
     let data = json!({
         "fields": field_views,
@@ -213,23 +212,6 @@ pub async fn change_form(
     }
 }
 
-/// What a user edit did, for the log: deactivation and staff changes are
-/// named, since they are what an auditor looks for.
-fn user_action(before: &Value, after: &Value) -> &'static str {
-    let changed = |key: &str| before.get(key) != after.get(key);
-    if changed("is_active") {
-        if after["is_active"] == json!(false) {
-            "deactivate"
-        } else {
-            "reactivate"
-        }
-    } else if changed("is_staff") || changed("is_superuser") {
-        "change staff status"
-    } else {
-        "change"
-    }
-}
-
 pub async fn change(
     State(ctx): State<AppContext>,
     session: StaffSession,
@@ -251,24 +233,11 @@ pub async fn change(
         Ok(shown) => shown,
         Err(err) => return error_page(&chrome, err),
     };
-    let mut json = forms::to_json(&resource.fields(false), &pairs);
-    if resource == Resource::Users && !session.user.is_superuser {
-        // Other staff see the boxes disabled, so a browser sends neither:
-        // absent means unchanged. One that is sent anyway is an attempt,
-        // which the model refuses (staff::update, 403, logged).
-        for key in ["is_staff", "is_superuser"] {
-            if !pairs.iter().any(|(name, _)| name == key) {
-                json[key] = before.json[key].clone();
-            }
-        }
-    }
+    let submitted = forms::to_json(&resource.fields(false), &pairs);
+    let json = resource.edit_body(submitted, &before, &pairs, &session.user);
     match resource.update(&ctx.db, &caller, id, &json).await {
         Ok(after) => {
-            let action = if resource == Resource::Users {
-                user_action(&before.json, &after.json)
-            } else {
-                "change"
-            };
+            let action = resource.change_action(&before.json, &after.json);
             if let Some(page) = record(
                 &ctx,
                 &session,
@@ -297,11 +266,7 @@ pub async fn change(
             &errors,
         ),
         Err(err @ ModelError::Forbidden(_)) => {
-            let action = if resource == Resource::Users {
-                user_action(&before.json, &json)
-            } else {
-                "change"
-            };
+            let action = resource.change_action(&before.json, &json);
             let attempt = Attempt {
                 action,
                 resource,
