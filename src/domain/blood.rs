@@ -7,7 +7,10 @@ use std::{fmt, str::FromStr};
 use sea_orm::DeriveValueType;
 use serde::{Serialize, Serializer};
 
-use super::{choice::UnknownChoice, BloodGroup};
+use super::{
+    choice::{ChoiceField, UnknownChoice},
+    BloodGroup,
+};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, DeriveValueType)]
 #[sea_orm(
@@ -29,6 +32,13 @@ impl KnownBloodGroup {
     fn stored(&self) -> String {
         self.as_str().to_string()
     }
+}
+
+/// The console offers the groups (its select adds blank); the schema is
+/// `BloodGroup`, which lists blank as well.
+impl ChoiceField for KnownBloodGroup {
+    const VALUES: &'static [&'static str] = BloodGroup::VALUES;
+    const SCHEMA: &'static str = "BloodGroup";
 }
 
 impl FromStr for KnownBloodGroup {

@@ -47,6 +47,11 @@ macro_rules! choice_enum {
             }
         }
 
+        impl ChoiceField for $name {
+            const VALUES: &'static [&'static str] = Self::VALUES;
+            const SCHEMA: &'static str = stringify!($name);
+        }
+
         impl FromStr for $name {
             type Err = UnknownChoice;
 
@@ -96,6 +101,13 @@ macro_rules! choice_enum {
             }
         }
     };
+}
+
+/// A list a write body may take a value of (`models::fields::write_body!`):
+/// the values the console offers and the name of its OpenAPI schema.
+pub trait ChoiceField: FromStr {
+    const VALUES: &'static [&'static str];
+    const SCHEMA: &'static str;
 }
 
 /// A value that is not one of a list's wire values.

@@ -4,4 +4,4 @@
 mod blood;
 mod choice;
 pub use blood::KnownBloodGroup;
-pub use choice::{BloodGroup, Gender, Specialization, UnknownChoice};
+pub use choice::{BloodGroup, ChoiceField, Gender, Specialization, UnknownChoice};

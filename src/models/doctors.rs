@@ -10,7 +10,7 @@ use serde_json::Value;
 pub use super::_entities::doctors::{ActiveModel, Column, Entity, Model};
 use super::{
     caller::Caller,
-    fields::{Input, Mode, Text},
+    fields::{write_body, Input, Mode},
     listing::{self, fold, Page, PageRequest, QueryParams},
     mappings, now, patients,
 };
@@ -18,9 +18,6 @@ use crate::{
     domain::Specialization,
     models::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult},
 };
-
-/// `DecimalField(max_digits=10, decimal_places=2)`.
-const FEE_MAX_DIGITS: usize = 10;
 
 pub const ORDERING: [(&str, Column); 7] = [
     ("id", Column::Id),
@@ -35,23 +32,26 @@ pub const ORDERING: [(&str, Column); 7] = [
 const EMAIL_TAKEN: &str = "doctor with this email already exists.";
 const LICENSE_TAKEN: &str = "doctor with this license number already exists.";
 
-#[derive(Debug, Default)]
-pub struct DoctorInput {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    specialization: Option<Specialization>,
-    license_number: Option<String>,
-    years_of_experience: Option<i32>,
-    qualification: Option<String>,
-    bio: Option<String>,
-    consultation_fee_cents: Option<i64>,
-    is_available: Option<bool>,
-    hospital_name: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-    country: Option<String>,
+write_body! {
+    /// The writable fields of a doctor body, each defined once: the API's
+    /// reader, its OpenAPI schema and the console's form all read this.
+    pub struct DoctorInput writes ActiveModel {
+        first_name: text(required, 100) => "First name";
+        last_name: text(required, 100) => "Last name";
+        email: email(required, 254) => "E-mail";
+        phone: text(optional, 20) => "Phone";
+        specialization: choice(Specialization, required, 30) => "Specialization";
+        license_number: text(required, 50) => "Licence number";
+        years_of_experience: years_of_experience() => "Years of experience";
+        qualification: text(optional, 200) => "Qualification";
+        bio: long_text(optional, 10_000) => "Bio";
+        consultation_fee as consultation_fee_cents: fee() => "Consultation fee";
+        is_available: boolean(optional) => "Available";
+        hospital_name: text(optional, 200) => "Hospital";
+        city: text(optional, 100) => "City";
+        state: text(optional, 100) => "State";
+        country: text(optional, 100) => "Country";
+    }
 }
 
 impl DoctorInput {
@@ -59,54 +59,15 @@ impl DoctorInput {
     /// 400 naming every invalid field.
     pub fn parse(body: &Value, mode: Mode) -> ModelResult<Self> {
         let mut input = Input::new(body, mode)?;
-        let optional = Text::optional;
-        let parsed = Self {
-            first_name: input.text("first_name", Text::required(100)),
-            last_name: input.text("last_name", Text::required(100)),
-            // Stored lower-cased so that uniqueness is case-insensitive.
-            email: input
-                .email("email", Text::required(254))
-                .map(|email| email.to_lowercase()),
-            phone: input.text("phone", optional(20)),
-            specialization: input.choice("specialization", Text::required(30)),
-            license_number: input.text("license_number", Text::required(50)),
-            years_of_experience: input
-                .integer("years_of_experience", false, 0, 80)
-                .and_then(|years| i32::try_from(years).ok()),
-            qualification: input.text("qualification", optional(200)),
-            bio: input.text("bio", optional(10_000)),
-            consultation_fee_cents: input.money_cents("consultation_fee", false, FEE_MAX_DIGITS),
-            is_available: input.boolean("is_available", false),
-            hospital_name: input.text("hospital_name", optional(200)),
-            city: input.text("city", optional(100)),
-            state: input.text("state", optional(100)),
-            country: input.text("country", optional(100)),
-        };
+        let mut parsed = Self::read(&mut input);
         input.finish()?;
+        // Stored lower-cased so that uniqueness is case-insensitive.
+        parsed.email = parsed.email.map(|email| email.to_lowercase());
         Ok(parsed)
     }
 
     fn apply(self, row: &mut ActiveModel) {
-        macro_rules! set {
-            ($($field:ident),*) => { $( if let Some(value) = self.$field { row.$field = Set(value); } )* };
-        }
-        set!(
-            first_name,
-            last_name,
-            email,
-            phone,
-            specialization,
-            license_number,
-            years_of_experience,
-            qualification,
-            bio,
-            consultation_fee_cents,
-            is_available,
-            hospital_name,
-            city,
-            state,
-            country
-        );
+        self.set_fields(row);
         let text =
             |value: &sea_orm::ActiveValue<String>| value.try_as_ref().cloned().unwrap_or_default();
         let full_name = format!("{} {}", text(&row.first_name), text(&row.last_name));

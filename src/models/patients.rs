@@ -10,7 +10,7 @@ use serde_json::Value;
 pub use super::_entities::patients::{ActiveModel, Column, Entity, Model};
 use super::{
     caller::Caller,
-    fields::{Input, Mode, Text},
+    fields::{write_body, Input, Mode},
     listing::{self, Page, PageRequest, QueryParams},
     now,
 };
@@ -31,97 +31,47 @@ pub const ORDERING: [(&str, Column); 6] = [
     ("updated_at", Column::UpdatedAt),
 ];
 
-/// The writable fields of a patient body; `None` means "not given".
-#[derive(Debug, Default)]
-pub struct PatientInput {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    date_of_birth: Option<NaiveDate>,
-    gender: Option<Gender>,
-    blood_group: Option<KnownBloodGroup>,
-    allergies: Option<String>,
-    medical_history: Option<String>,
-    current_medications: Option<String>,
-    emergency_contact_name: Option<String>,
-    emergency_contact_phone: Option<String>,
-    address: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-    country: Option<String>,
+write_body! {
+    /// The writable fields of a patient body, each defined once: the API's
+    /// reader, its OpenAPI schema and the console's form all read this.
+    pub struct PatientInput writes ActiveModel {
+        first_name: text(required, 100) => "First name";
+        last_name: text(required, 100) => "Last name";
+        email: email(optional, 254) => "E-mail";
+        phone: text(optional, 20) => "Phone";
+        date_of_birth: date_of_birth() => "Date of birth";
+        gender: choice(Gender, required, 1) => "Gender";
+        blood_group: choice(KnownBloodGroup, optional, 3) => "Blood group";
+        allergies: long_text(optional, LONG_TEXT) => "Allergies";
+        medical_history: long_text(optional, LONG_TEXT) => "Medical history";
+        current_medications: long_text(optional, LONG_TEXT) => "Current medications";
+        emergency_contact_name: text(optional, 200) => "Emergency contact";
+        emergency_contact_phone: text(optional, 20) => "Emergency contact phone";
+        address: text(optional, 500) => "Address";
+        city: text(optional, 100) => "City";
+        state: text(optional, 100) => "State";
+        country: text(optional, 100) => "Country";
+    }
 }
 
 impl PatientInput {
     /// # Errors
     /// 400 naming every invalid field.
-    pub fn parse(body: &Value, mode: Mode, today: NaiveDate) -> ModelResult<Self> {
+    pub fn parse(body: &Value, mode: Mode) -> ModelResult<Self> {
         let mut input = Input::new(body, mode)?;
-        let optional = Text::optional;
-        let parsed = Self {
-            first_name: input.text("first_name", Text::required(100)),
-            last_name: input.text("last_name", Text::required(100)),
-            email: input.email("email", optional(254)),
-            phone: input.text("phone", optional(20)),
-            date_of_birth: input.date("date_of_birth", true),
-            gender: input.choice("gender", Text::required(1)),
-            blood_group: input.choice("blood_group", optional(3)),
-            allergies: input.text("allergies", optional(LONG_TEXT)),
-            medical_history: input.text("medical_history", optional(LONG_TEXT)),
-            current_medications: input.text("current_medications", optional(LONG_TEXT)),
-            emergency_contact_name: input.text("emergency_contact_name", optional(200)),
-            emergency_contact_phone: input.text("emergency_contact_phone", optional(20)),
-            address: input.text("address", optional(500)),
-            city: input.text("city", optional(100)),
-            state: input.text("state", optional(100)),
-            country: input.text("country", optional(100)),
-        };
-        if let Some(born) = parsed.date_of_birth {
-            if born > today {
-                input.error("date_of_birth", "Date of birth cannot be in the future.");
-            } else if born < earliest_birth_date() {
-                input.error(
-                    "date_of_birth",
-                    "Date of birth cannot be before 1900-01-01.",
-                );
-            }
-        }
+        let parsed = Self::read(&mut input);
         input.finish()?;
         Ok(parsed)
     }
 
     /// Writes the given fields over `row`, refreshing the derived search text.
     fn apply(self, row: &mut ActiveModel) {
-        macro_rules! set {
-            ($($field:ident),*) => { $( if let Some(value) = self.$field { row.$field = Set(value); } )* };
-        }
-        set!(
-            first_name,
-            last_name,
-            email,
-            phone,
-            date_of_birth,
-            gender,
-            blood_group,
-            allergies,
-            medical_history,
-            current_medications,
-            emergency_contact_name,
-            emergency_contact_phone,
-            address,
-            city,
-            state,
-            country
-        );
+        self.set_fields(row);
         let text =
             |value: &sea_orm::ActiveValue<String>| value.try_as_ref().cloned().unwrap_or_default();
         let full_name = format!("{} {}", text(&row.first_name), text(&row.last_name));
         row.search_text = Set(listing::search_text(&[&full_name, &text(&row.email)]));
     }
-}
-
-fn earliest_birth_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
 }
 
 #[must_use]
@@ -204,7 +154,7 @@ pub async fn create_for(
 /// # Errors
 /// 400 naming every invalid field.
 pub fn new_row(owner_id: i32, body: &Value) -> ModelResult<ActiveModel> {
-    let input = PatientInput::parse(body, Mode::Full, today())?;
+    let input = PatientInput::parse(body, Mode::Full)?;
     let timestamp = now();
     let mut row = ActiveModel {
         owner_id: Set(owner_id),
@@ -241,7 +191,7 @@ pub async fn update(
     mode: Mode,
 ) -> ModelResult<Model> {
     let existing = find(db, caller, id).await?;
-    let input = PatientInput::parse(body, mode, today())?;
+    let input = PatientInput::parse(body, mode)?;
     let version = existing.version;
     let mut row = existing.into_active_model();
     input.apply(&mut row);

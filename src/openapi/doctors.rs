@@ -1,12 +1,16 @@
 //! `/api/doctors/*`: the doctor directory.
 use serde_json::{json, Value};
 use utoipa::{
-    openapi::{path::HttpMethod, schema::ObjectBuilder, Ref, RefOr, Schema},
+    openapi::{path::HttpMethod, Ref, RefOr, Schema},
     PartialSchema, ToSchema,
 };
 
-use super::{envelope, fields, list_envelope, Op};
-use crate::{domain::Specialization, models::doctors::ORDERING, views::doctors::DoctorView};
+use super::{envelope, fields, list_envelope, write, Op};
+use crate::{
+    domain::Specialization,
+    models::doctors::{DoctorInput, ORDERING},
+    views::doctors::DoctorView,
+};
 
 /// The seed README's doctor.
 #[must_use]
@@ -32,39 +36,13 @@ pub fn seed_example() -> Value {
 
 /// The writable fields; `full` makes the five required ones required.
 fn write_schema(full: bool) -> Schema {
-    let mut object = ObjectBuilder::new()
-        .property("first_name", fields::text(100))
-        .property("last_name", fields::text(100))
-        .property("email", fields::email())
-        .property("phone", fields::optional_text(20))
-        .property("specialization", fields::specialization())
-        .property("license_number", fields::text(50))
-        .property("years_of_experience", fields::years_of_experience())
-        .property("qualification", fields::optional_text(200))
-        .property("bio", fields::optional_text(10_000))
-        .property("consultation_fee", fields::fee())
-        .property("is_available", fields::boolean())
-        .property("hospital_name", fields::optional_text(200))
-        .property("city", fields::optional_text(100))
-        .property("state", fields::optional_text(100))
-        .property("country", fields::optional_text(100))
-        .description(Some(
-            "`email` and `license_number` are unique (a duplicate is a 400 naming the field); \
-             e-mails are stored lower-cased. Strings are trimmed; unknown and read-only \
-             fields are ignored.",
-        ));
-    if full {
-        for name in [
-            "first_name",
-            "last_name",
-            "email",
-            "specialization",
-            "license_number",
-        ] {
-            object = object.required(name);
-        }
-    }
-    object.build().into()
+    write::body_schema(
+        DoctorInput::FIELDS,
+        full,
+        "`email` and `license_number` are unique (a duplicate is a 400 naming the field); \
+         e-mails are stored lower-cased. Strings are trimmed; unknown and read-only \
+         fields are ignored.",
+    )
 }
 
 #[must_use]

@@ -27,6 +27,7 @@ pub mod fields;
 pub mod mappings;
 pub mod meta;
 pub mod patients;
+mod write;
 
 pub use envelopes::{empty_envelope, envelope, list_envelope};
 use envelopes::{error_envelope, error_name, error_responses};

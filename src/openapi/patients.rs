@@ -1,12 +1,16 @@
 //! `/api/patients/*`: the caller's patients.
 use serde_json::{json, Value};
 use utoipa::{
-    openapi::{path::HttpMethod, schema::ObjectBuilder, Ref, RefOr, Schema},
+    openapi::{path::HttpMethod, Ref, RefOr, Schema},
     PartialSchema, ToSchema,
 };
 
-use super::{envelope, fields, list_envelope, Op};
-use crate::{domain::Gender, models::patients::ORDERING, views::patients::PatientView};
+use super::{envelope, fields, list_envelope, write, Op};
+use crate::{
+    domain::Gender,
+    models::patients::{PatientInput, ORDERING},
+    views::patients::PatientView,
+};
 
 /// The seed README's patient.
 #[must_use]
@@ -31,37 +35,15 @@ pub fn seed_example() -> Value {
     })
 }
 
-/// The writable fields; `full` makes the four required ones required
-/// (POST, PUT), otherwise any subset may be sent (PATCH).
+/// The writable fields; `full` makes the required ones required (POST,
+/// PUT), otherwise any subset may be sent (PATCH).
 fn write_schema(full: bool) -> Schema {
-    const LONG: usize = 10_000;
-    let mut object = ObjectBuilder::new()
-        .property("first_name", fields::text(100))
-        .property("last_name", fields::text(100))
-        .property("email", fields::optional_email())
-        .property("phone", fields::optional_text(20))
-        .property("date_of_birth", fields::date_of_birth())
-        .property("gender", fields::gender())
-        .property("blood_group", fields::optional_blood_group())
-        .property("allergies", fields::optional_text(LONG))
-        .property("medical_history", fields::optional_text(LONG))
-        .property("current_medications", fields::optional_text(LONG))
-        .property("emergency_contact_name", fields::optional_text(200))
-        .property("emergency_contact_phone", fields::optional_text(20))
-        .property("address", fields::optional_text(500))
-        .property("city", fields::optional_text(100))
-        .property("state", fields::optional_text(100))
-        .property("country", fields::optional_text(100))
-        .description(Some(
-            "Strings are trimmed; `null` for an optional text means blank. Unknown and \
-             read-only fields are ignored.",
-        ));
-    if full {
-        for name in ["first_name", "last_name", "date_of_birth", "gender"] {
-            object = object.required(name);
-        }
-    }
-    object.build().into()
+    write::body_schema(
+        PatientInput::FIELDS,
+        full,
+        "Strings are trimmed; `null` for an optional text means blank. Unknown and \
+         read-only fields are ignored.",
+    )
 }
 
 #[must_use]

@@ -13,8 +13,16 @@ use validator::ValidateEmail;
 use crate::models::error::{FieldErrors, ModelError, ModelResult};
 
 mod cents;
+mod spec;
 pub use cents::format_cents;
 use cents::parse_cents;
+pub(crate) use spec::write_body;
+pub use crate::domain::ChoiceField;
+pub use spec::{FieldSpec, Rule};
+
+/// A consultation fee's digits in all, two after the point (the seed's
+/// `DecimalField(max_digits=10, decimal_places=2)`).
+const FEE_MAX_DIGITS: usize = 10;
 
 pub const REQUIRED: &str = "This field is required.";
 pub const NOT_NULL: &str = "This field may not be null.";
@@ -31,7 +39,7 @@ pub enum Mode {
 }
 
 /// A text field's rules.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Text {
     pub required: bool,
     pub max_len: usize,
@@ -241,6 +249,34 @@ impl<'a> Input<'a> {
                 None
             }
         }
+    }
+
+    /// A date of birth: a date, not before 1900-01-01 and not after today.
+    pub fn date_of_birth(&mut self, field: &str) -> Option<NaiveDate> {
+        let born = self.date(field, true)?;
+        let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+        if born > chrono::Utc::now().date_naive() {
+            self.errors
+                .add(field, "Date of birth cannot be in the future.");
+            None
+        } else if born < earliest {
+            self.errors
+                .add(field, "Date of birth cannot be before 1900-01-01.");
+            None
+        } else {
+            Some(born)
+        }
+    }
+
+    /// Years of experience: a whole number from 0 to 80.
+    pub fn years_of_experience(&mut self, field: &str) -> Option<i32> {
+        self.integer(field, false, 0, 80)
+            .and_then(|years| i32::try_from(years).ok())
+    }
+
+    /// A fee, in cents (see [`Self::money_cents`]).
+    pub fn fee(&mut self, field: &str) -> Option<i64> {
+        self.money_cents(field, false, FEE_MAX_DIGITS)
     }
 
     /// A JSON boolean.

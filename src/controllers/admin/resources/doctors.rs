@@ -11,7 +11,7 @@ use crate::{
         caller::Caller, doctors, error::ModelResult, fields::Mode, listing::QueryParams, mappings,
     },
     views::admin::{
-        fields::DOCTOR_FIELDS,
+        fields::form_fields,
         forms::Field,
         tables::{self, col, Row},
     },
@@ -32,7 +32,7 @@ impl AdminResource for Doctors {
     }
 
     fn fields(&self, _creating: bool) -> Vec<Field> {
-        DOCTOR_FIELDS.to_vec()
+        form_fields(doctors::DoctorInput::FIELDS)
     }
 
     async fn count(&self, db: &DatabaseConnection) -> ModelResult<u64> {

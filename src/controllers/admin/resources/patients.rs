@@ -16,7 +16,7 @@ use crate::{
     },
     views::{
         admin::{
-            fields::{OWNER_FIELD, PATIENT_FIELDS},
+            fields::{form_fields, OWNER_FIELD},
             forms::Field,
             tables::{self, col, Row},
         },
@@ -41,10 +41,10 @@ impl AdminResource for Patients {
     fn fields(&self, creating: bool) -> Vec<Field> {
         if creating {
             let mut fields = vec![OWNER_FIELD];
-            fields.extend(PATIENT_FIELDS);
+            fields.extend(form_fields(patients::PatientInput::FIELDS));
             fields
         } else {
-            PATIENT_FIELDS.to_vec()
+            form_fields(patients::PatientInput::FIELDS)
         }
     }
 
