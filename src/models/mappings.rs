@@ -15,7 +15,7 @@ use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResu
 use super::{
     caller::Caller,
     doctors,
-    fields::{does_not_exist, Input, Mode, Text},
+    fields::{does_not_exist, write_body, Input, Mode},
     listing::{self, Page, PageRequest, QueryParams},
     now, patients,
 };
@@ -166,6 +166,27 @@ fn unique_error(err: DbErr) -> ModelError {
     }
 }
 
+write_body! {
+    /// The body of `POST /api/mappings/`.
+    pub struct MappingCreate {
+        patient: primary_key(required) => "Patient (id)";
+        doctor: primary_key(required) => "Doctor (id)";
+        is_primary: boolean(optional) => "Primary doctor";
+        notes: long_text(optional, NOTES_MAX) => "Notes";
+    }
+}
+
+write_body! {
+    /// The body of `PATCH`/`PUT /api/mappings/<id>/`: the assignment's own
+    /// fields (its patient and doctor stay).
+    pub struct MappingPatch {
+        is_primary: boolean(optional) => "Primary doctor";
+        notes: long_text(optional, NOTES_MAX) => "Notes";
+    }
+}
+
+const NOTES_MAX: usize = 10_000;
+
 /// `POST /api/mappings/`.
 ///
 /// # Errors
@@ -177,12 +198,13 @@ pub async fn create(
     body: &Value,
 ) -> ModelResult<MappingDetail> {
     let mut input = Input::new(body, Mode::Full)?;
-    let patient_id = input.primary_key("patient", true);
-    let doctor_id = input.primary_key("doctor", true);
-    let is_primary = input.boolean("is_primary", false).unwrap_or(false);
-    let notes = input
-        .text("notes", Text::optional(10_000))
-        .unwrap_or_default();
+    let MappingCreate {
+        patient: patient_id,
+        doctor: doctor_id,
+        is_primary,
+        notes,
+    } = MappingCreate::read(&mut input);
+    let (is_primary, notes) = (is_primary.unwrap_or(false), notes.unwrap_or_default());
     let mut patient = None;
     if let Some(id) = patient_id {
         // Only "not the caller's, or missing" is the client's mistake; any
@@ -278,8 +300,7 @@ pub async fn update(
 ) -> ModelResult<MappingDetail> {
     let detail = find(db, caller, id).await?;
     let mut input = Input::new(body, Mode::Partial)?;
-    let is_primary = input.boolean("is_primary", false);
-    let notes = input.text("notes", Text::optional(10_000));
+    let MappingPatch { is_primary, notes } = MappingPatch::read(&mut input);
     input.finish()?;
 
     let txn = db.begin().await?;

@@ -1,13 +1,13 @@
 //! `/api/mappings/*`: doctors assigned to the caller's patients.
 use serde_json::{json, Value};
 use utoipa::{
-    openapi::{path::HttpMethod, schema::ObjectBuilder, Ref, RefOr, Schema},
+    openapi::{path::HttpMethod, Ref, RefOr, Schema},
     PartialSchema, ToSchema,
 };
 
-use super::{envelope, fields, list_envelope, Op};
+use super::{envelope, fields, list_envelope, write, Op};
 use crate::{
-    models::mappings::ORDERING,
+    models::mappings::{MappingCreate, MappingPatch, ORDERING},
     views::mappings::{DoctorBrief, MappingView, PatientBrief, PatientDoctors},
 };
 
@@ -24,34 +24,22 @@ pub fn seed_example() -> Value {
 
 #[must_use]
 pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    let notes = || fields::optional_text(10_000);
     vec![
         (
             "MappingCreate".into(),
-            ObjectBuilder::new()
-                .property("patient", fields::primary_key())
-                .property("doctor", fields::primary_key())
-                .property("is_primary", fields::boolean())
-                .property("notes", notes())
-                .required("patient")
-                .required("doctor")
-                .description(Some(
-                    "`patient` must be one of the caller's patients (400 under `patient` \
-                     otherwise, whether or not it exists); an unknown `doctor` is a 400 \
-                     under `doctor`; the same pair twice is a 400 under \
-                     `non_field_errors`. A new primary demotes the patient's old one.",
-                ))
-                .build()
-                .into(),
+            write::body_schema(
+                MappingCreate::FIELDS,
+                true,
+                "`patient` must be one of the caller's patients (400 under `patient` \
+                 otherwise, whether or not it exists); an unknown `doctor` is a 400 \
+                 under `doctor`; the same pair twice is a 400 under \
+                 `non_field_errors`. A new primary demotes the patient's old one.",
+            )
+            .into(),
         ),
         (
             "MappingPatch".into(),
-            ObjectBuilder::new()
-                .property("is_primary", fields::boolean())
-                .property("notes", notes())
-                .description(Some("Other fields are ignored."))
-                .build()
-                .into(),
+            write::body_schema(MappingPatch::FIELDS, false, "Other fields are ignored.").into(),
         ),
         (PatientBrief::name().into(), PatientBrief::schema()),
         (DoctorBrief::name().into(), DoctorBrief::schema()),

@@ -44,5 +44,6 @@ fn property(rule: Rule) -> RefOr<Schema> {
         Rule::YearsOfExperience => fields::years_of_experience().into(),
         Rule::Fee => fields::fee().into(),
         Rule::Boolean { .. } => fields::boolean().into(),
+        Rule::PrimaryKey { .. } => fields::primary_key().into(),
     }
 }

@@ -31,6 +31,8 @@ pub enum Rule {
     /// A consultation fee: a decimal with two places at most, in cents.
     Fee,
     Boolean { required: bool },
+    /// A record's id (an integer or its digits).
+    PrimaryKey { required: bool },
 }
 
 impl Rule {
@@ -43,7 +45,7 @@ impl Rule {
             }
             Self::DateOfBirth => true,
             Self::YearsOfExperience | Self::Fee => false,
-            Self::Boolean { required } => required,
+            Self::Boolean { required } | Self::PrimaryKey { required } => required,
         }
     }
 }
@@ -65,7 +67,8 @@ pub struct FieldSpec {
 /// the column is named otherwise). Rules: `text(required|optional, max)`,
 /// `long_text(..)`, `email(required|optional, max)`, `date_of_birth()`,
 /// `choice(Type, required|optional, max)`, `years_of_experience()`, `fee()`,
-/// `boolean(required|optional)`.
+/// `boolean(required|optional)`, `primary_key(required|optional)`. Without
+/// `writes`, no `set_fields` (a body whose model writes its rows itself).
 ///
 /// [`Input`]: super::Input
 macro_rules! write_body {
@@ -73,6 +76,27 @@ macro_rules! write_body {
         $(#[$meta:meta])*
         $vis:vis struct $name:ident writes $row:ty {
             $( $field:ident $(as $column:ident)? : $rule:ident ( $($arg:tt)* ) => $label:literal; )+
+        }
+    ) => {
+        $crate::models::fields::write_body! {
+            $(#[$meta])*
+            $vis struct $name {
+                $( $field : $rule ( $($arg)* ) => $label; )+
+            }
+        }
+
+        impl $name {
+            /// Writes the given fields over `row` (its column of the same
+            /// name, or the one named after `as`).
+            fn set_fields(self, row: &mut $row) {
+                $( $crate::models::fields::write_body!(@set row, self.$field, $field $($column)?); )+
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $( $field:ident : $rule:ident ( $($arg:tt)* ) => $label:literal; )+
         }
     ) => {
         $(#[$meta])*
@@ -99,12 +123,6 @@ macro_rules! write_body {
                         @read input, stringify!($field), $rule($($arg)*)
                     ), )+
                 }
-            }
-
-            /// Writes the given fields over `row` (its column of the same
-            /// name, or the one named after `as`).
-            fn set_fields(self, row: &mut $row) {
-                $( $crate::models::fields::write_body!(@set row, self.$field, $field $($column)?); )+
             }
         }
     };
@@ -137,6 +155,7 @@ macro_rules! write_body {
     (@type years_of_experience()) => { i32 };
     (@type fee()) => { i64 };
     (@type boolean($($a:tt)*)) => { bool };
+    (@type primary_key($($a:tt)*)) => { i32 };
 
     (@rule text($req:ident, $max:expr)) => {
         $crate::models::fields::Rule::Text {
@@ -183,6 +202,15 @@ macro_rules! write_body {
     };
     (@read $input:ident, $name:expr, choice($t:ty, $req:ident, $max:expr)) => {
         $input.choice::<$t>($name, $crate::models::fields::write_body!(@text $req, $max))
+    };
+    (@rule primary_key($req:ident)) => {
+        $crate::models::fields::Rule::PrimaryKey {
+            required: $crate::models::fields::write_body!(@required $req),
+        }
+    };
+
+    (@read $input:ident, $name:expr, primary_key($req:ident)) => {
+        $input.primary_key($name, $crate::models::fields::write_body!(@required $req))
     };
     (@read $input:ident, $name:expr, years_of_experience()) => {
         $input.years_of_experience($name)

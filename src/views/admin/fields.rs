@@ -35,7 +35,7 @@ pub fn form_fields(table: &[FieldSpec]) -> Vec<Field> {
                 Rule::Email(_) => Kind::Email,
                 Rule::DateOfBirth => Kind::Date,
                 Rule::Choice { values, .. } => Kind::Select(values),
-                Rule::YearsOfExperience => Kind::Number,
+                Rule::YearsOfExperience | Rule::PrimaryKey { .. } => Kind::Number,
                 Rule::Fee => Kind::Decimal,
                 Rule::Boolean { .. } => Kind::Checkbox,
             };
@@ -43,14 +43,3 @@ pub fn form_fields(table: &[FieldSpec]) -> Vec<Field> {
         })
         .collect()
 }
-
-pub const MAPPING_NEW_FIELDS: [Field; 4] = [
-    Field::new("patient", "Patient (id)", Kind::Number, true),
-    Field::new("doctor", "Doctor (id)", Kind::Number, true),
-    Field::new("is_primary", "Primary doctor", Kind::Checkbox, false),
-    Field::new("notes", "Notes", AREA, false),
-];
-pub const MAPPING_EDIT_FIELDS: [Field; 2] = [
-    Field::new("is_primary", "Primary doctor", Kind::Checkbox, false),
-    Field::new("notes", "Notes", AREA, false),
-];

@@ -9,7 +9,7 @@ use crate::{
     models::{caller::Caller, error::ModelResult, listing::QueryParams, mappings},
     views::{
         admin::{
-            fields::{MAPPING_EDIT_FIELDS, MAPPING_NEW_FIELDS},
+            fields::form_fields,
             forms::Field,
             tables::{self, col, Row},
         },
@@ -33,9 +33,9 @@ impl AdminResource for Mappings {
 
     fn fields(&self, creating: bool) -> Vec<Field> {
         if creating {
-            MAPPING_NEW_FIELDS.to_vec()
+            form_fields(mappings::MappingCreate::FIELDS)
         } else {
-            MAPPING_EDIT_FIELDS.to_vec()
+            form_fields(mappings::MappingPatch::FIELDS)
         }
     }
 
