@@ -9,7 +9,7 @@ pub use super::_entities::users::{ActiveModel, Column, Entity, Model};
 use super::error::{self, violated_unique_key, FieldErrors, ModelError, ModelResult};
 use super::{
     caller::Caller,
-    fields::{Input, Mode, Text},
+    fields::{write_body, Input, Mode},
     jwt::{JwtKeys, TokenPair},
     now, passwords, sessions, tokens,
 };
@@ -37,7 +37,28 @@ pub fn new_password_under(
 ) -> Option<String> {
     let password = input.password(field);
     let confirm = input.password("confirm_password");
-    if let Some(password) = &password {
+    check_new_password(
+        input,
+        field,
+        password.as_deref(),
+        confirm.as_deref(),
+        name,
+        email,
+    );
+    password
+}
+
+/// Django's validators on a new `password` read under `field`, and its
+/// match with `confirm`; each problem is recorded in `input`.
+fn check_new_password(
+    input: &mut Input<'_>,
+    field: &str,
+    password: Option<&str>,
+    confirm: Option<&str>,
+    name: Option<&str>,
+    email: Option<&str>,
+) {
+    if let Some(password) = password {
         let attributes: Vec<(&str, &str)> = [("name", name), ("email address", email)]
             .into_iter()
             .filter_map(|(label, value)| value.map(|v| (label, v)))
@@ -46,12 +67,46 @@ pub fn new_password_under(
             input.error(field, problem);
         }
     }
-    if let (Some(password), Some(confirm)) = (&password, &confirm) {
+    if let (Some(password), Some(confirm)) = (password, confirm) {
         if password != confirm {
             input.error("confirm_password", "Passwords do not match.");
         }
     }
-    password
+}
+
+write_body! {
+    /// `POST /api/auth/register/`.
+    pub struct RegisterBody {
+        name: text(required, 150) => "Name";
+        email: email(required, 254) => "E-mail";
+        password: password() => "Password";
+        confirm_password: password() => "Password again";
+    }
+}
+
+write_body! {
+    /// `POST /api/auth/login/`. The e-mail is text, not checked as an
+    /// address: a malformed one is just an unknown account (401).
+    pub struct LoginBody {
+        email: text(required, 254) => "E-mail";
+        password: password() => "Password";
+    }
+}
+
+write_body! {
+    /// `POST /api/auth/token/refresh/` and `/api/auth/logout/`.
+    pub struct RefreshBody {
+        refresh: text(required, 4096) => "Refresh token";
+    }
+}
+
+write_body! {
+    /// `POST /api/auth/change-password/`.
+    pub struct PasswordChangeBody {
+        old_password: password() => "Old password";
+        new_password: password() => "New password";
+        confirm_password: password() => "New password again";
+    }
 }
 
 /// A validated `POST /api/auth/register/` body.
@@ -64,11 +119,21 @@ struct Registration {
 impl Registration {
     fn parse(body: &Value) -> ModelResult<Self> {
         let mut input = Input::new(body, Mode::Full)?;
-        let name = input.text("name", Text::required(150));
-        let email = input
-            .email("email", Text::required(254))
-            .map(|e| e.to_lowercase());
-        let password = new_password(&mut input, name.as_deref(), email.as_deref());
+        let RegisterBody {
+            name,
+            email,
+            password,
+            confirm_password,
+        } = RegisterBody::read(&mut input);
+        let email = email.map(|e| e.to_lowercase());
+        check_new_password(
+            &mut input,
+            "password",
+            password.as_deref(),
+            confirm_password.as_deref(),
+            name.as_deref(),
+            email.as_deref(),
+        );
         let (name, email, password) = input.finish_with(|| Some((name?, email?, password?)))?;
         Ok(Self {
             name,
@@ -230,14 +295,20 @@ pub async fn change_password(
 ) -> ModelResult<TokenPair> {
     let user = &caller.user;
     let mut input = Input::new(body, Mode::Full)?;
-    let old = input.password("old_password");
-    let new = new_password_under(
+    let PasswordChangeBody {
+        old_password,
+        new_password,
+        confirm_password,
+    } = PasswordChangeBody::read(&mut input);
+    check_new_password(
         &mut input,
         "new_password",
+        new_password.as_deref(),
+        confirm_password.as_deref(),
         Some(&user.name),
         Some(&user.email),
     );
-    let (old, new) = input.finish_with(|| Some((old?, new?)))?;
+    let (old, new) = input.finish_with(|| Some((old_password?, new_password?)))?;
     if !passwords::verify(old, Some(user.password_hash.clone())).await? {
         return Err(ModelError::invalid(
             "old_password",
@@ -270,8 +341,7 @@ pub async fn login(
     body: &Value,
 ) -> ModelResult<(Model, TokenPair)> {
     let mut input = Input::new(body, Mode::Full)?;
-    let email = input.text("email", Text::required(254));
-    let password = input.password("password");
+    let LoginBody { email, password } = LoginBody::read(&mut input);
     let (email, password) = input.finish_with(|| Some((email?, password?)))?;
     let user = Entity::find()
         .filter(Column::Email.eq(email.to_lowercase()))
@@ -302,10 +372,8 @@ pub async fn login(
 /// 400 under `refresh` when it is missing or not a string.
 pub fn refresh_field(body: &Value) -> ModelResult<String> {
     let mut input = Input::new(body, Mode::Full)?;
-    let refresh = input.text("refresh", Text::required(4096));
-    input.finish()?;
-    refresh
-        .ok_or_else(|| ModelError::Invalid(FieldErrors::single("refresh", super::fields::REQUIRED)))
+    let RefreshBody { refresh } = RefreshBody::read(&mut input);
+    input.finish_with(|| refresh)
 }
 
 impl sea_orm::ActiveModelBehavior for ActiveModel {}

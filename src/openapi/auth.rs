@@ -6,9 +6,12 @@ use utoipa::{
     PartialSchema, ToSchema,
 };
 
-use super::{envelope, fields, Op};
+use super::{envelope, write, Op};
 use crate::{
-    models::jwt::TokenPair,
+    models::{
+        jwt::TokenPair,
+        users::{LoginBody, PasswordChangeBody, RefreshBody, RegisterBody},
+    },
     views::auth::{UserProfile, UserSummary},
 };
 
@@ -25,58 +28,38 @@ fn session(user: &str) -> Schema {
 
 #[must_use]
 pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
-    let refresh = ObjectBuilder::new()
-        .property("refresh", fields::text(4096))
-        .required("refresh")
-        .description(Some("A refresh token."))
-        .build();
+    let refresh = write::body_schema(RefreshBody::FIELDS, true, Some("A refresh token."));
     vec![
         (
             "RegisterRequest".into(),
-            ObjectBuilder::new()
-                .property("name", fields::text(150))
-                .property("email", fields::email())
-                .property("password", fields::password())
-                .property("confirm_password", fields::password())
-                .required("name")
-                .required("email")
-                .required("password")
-                .required("confirm_password")
-                .description(Some(
+            write::body_schema(
+                RegisterBody::FIELDS,
+                true,
+                Some(
                     "The password must have 8 characters or more, not be too similar to the \
                      name or e-mail, not be a common password, not be entirely numeric, and \
                      match `confirm_password`. E-mails are unique, case-insensitively.",
-                ))
-                .build()
-                .into(),
+                ),
+            )
+            .into(),
         ),
         (
             "LoginRequest".into(),
-            ObjectBuilder::new()
-                .property("email", fields::text(254))
-                .property("password", fields::password())
-                .required("email")
-                .required("password")
-                .build()
-                .into(),
+            write::body_schema(LoginBody::FIELDS, true, None).into(),
         ),
         ("RefreshRequest".into(), refresh.into()),
         (
             "PasswordChangeRequest".into(),
-            ObjectBuilder::new()
-                .property("old_password", fields::password())
-                .property("new_password", fields::password())
-                .property("confirm_password", fields::password())
-                .required("old_password")
-                .required("new_password")
-                .required("confirm_password")
-                .description(Some(
+            write::body_schema(
+                PasswordChangeBody::FIELDS,
+                true,
+                Some(
                     "`new_password` is checked as at registration and must match \
                      `confirm_password`; a wrong `old_password` is a 400 under \
                      `errors.old_password`.",
-                ))
-                .build()
-                .into(),
+                ),
+            )
+            .into(),
         ),
         (
             "PasswordChangedResponse".into(),

@@ -39,9 +39,11 @@ fn write_schema(full: bool) -> Schema {
     write::body_schema(
         DoctorInput::FIELDS,
         full,
-        "`email` and `license_number` are unique (a duplicate is a 400 naming the field); \
+        Some(
+            "`email` and `license_number` are unique (a duplicate is a 400 naming the field); \
          e-mails are stored lower-cased. Strings are trimmed; unknown and read-only \
          fields are ignored.",
+        ),
     )
 }
 

@@ -30,16 +30,23 @@ pub fn schemas() -> Vec<(String, RefOr<Schema>)> {
             write::body_schema(
                 MappingCreate::FIELDS,
                 true,
-                "`patient` must be one of the caller's patients (400 under `patient` \
+                Some(
+                    "`patient` must be one of the caller's patients (400 under `patient` \
                  otherwise, whether or not it exists); an unknown `doctor` is a 400 \
                  under `doctor`; the same pair twice is a 400 under \
                  `non_field_errors`. A new primary demotes the patient's old one.",
+                ),
             )
             .into(),
         ),
         (
             "MappingPatch".into(),
-            write::body_schema(MappingPatch::FIELDS, false, "Other fields are ignored.").into(),
+            write::body_schema(
+                MappingPatch::FIELDS,
+                false,
+                Some("Other fields are ignored."),
+            )
+            .into(),
         ),
         (PatientBrief::name().into(), PatientBrief::schema()),
         (DoctorBrief::name().into(), DoctorBrief::schema()),

@@ -41,8 +41,10 @@ fn write_schema(full: bool) -> Schema {
     write::body_schema(
         PatientInput::FIELDS,
         full,
-        "Strings are trimmed; `null` for an optional text means blank. Unknown and \
+        Some(
+            "Strings are trimmed; `null` for an optional text means blank. Unknown and \
          read-only fields are ignored.",
+        ),
     )
 }
 

@@ -12,12 +12,12 @@ use crate::models::fields::{FieldSpec, Rule};
 /// The object a write body is: `full` (create, PUT) lists the required
 /// fields; otherwise any subset may be sent (PATCH).
 #[must_use]
-pub fn body_schema(table: &[FieldSpec], full: bool, description: &str) -> Schema {
+pub fn body_schema(table: &[FieldSpec], full: bool, description: Option<&str>) -> Schema {
     let mut object = ObjectBuilder::new();
     for field in table {
         object = object.property(field.name, property(field.rule));
     }
-    object = object.description(Some(description));
+    object = object.description(description);
     if full {
         for field in table.iter().filter(|field| field.rule.required()) {
             object = object.required(field.name);
@@ -45,5 +45,6 @@ fn property(rule: Rule) -> RefOr<Schema> {
         Rule::Fee => fields::fee().into(),
         Rule::Boolean { .. } => fields::boolean().into(),
         Rule::PrimaryKey { .. } => fields::primary_key().into(),
+        Rule::Password => fields::password().into(),
     }
 }

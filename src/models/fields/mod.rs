@@ -14,10 +14,10 @@ use crate::models::error::{FieldErrors, ModelError, ModelResult};
 
 mod cents;
 mod spec;
+pub use crate::domain::ChoiceField;
 pub use cents::format_cents;
 use cents::parse_cents;
 pub(crate) use spec::write_body;
-pub use crate::domain::ChoiceField;
 pub use spec::{FieldSpec, Rule};
 
 /// A consultation fee's digits in all, two after the point (the seed's

@@ -14,7 +14,10 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
     /// Trimmed text; `long` shows as a text area in the console.
-    Text { text: super::Text, long: bool },
+    Text {
+        text: super::Text,
+        long: bool,
+    },
     /// An e-mail address (blank allowed when optional).
     Email(super::Text),
     /// `YYYY-MM-DD`, from 1900-01-01 and not in the future.
@@ -30,9 +33,15 @@ pub enum Rule {
     YearsOfExperience,
     /// A consultation fee: a decimal with two places at most, in cents.
     Fee,
-    Boolean { required: bool },
+    Boolean {
+        required: bool,
+    },
     /// A record's id (an integer or its digits).
-    PrimaryKey { required: bool },
+    PrimaryKey {
+        required: bool,
+    },
+    /// A password, taken as typed (never trimmed); always required.
+    Password,
 }
 
 impl Rule {
@@ -43,7 +52,7 @@ impl Rule {
             Self::Text { text, .. } | Self::Email(text) | Self::Choice { text, .. } => {
                 text.required
             }
-            Self::DateOfBirth => true,
+            Self::DateOfBirth | Self::Password => true,
             Self::YearsOfExperience | Self::Fee => false,
             Self::Boolean { required } | Self::PrimaryKey { required } => required,
         }
@@ -67,7 +76,8 @@ pub struct FieldSpec {
 /// the column is named otherwise). Rules: `text(required|optional, max)`,
 /// `long_text(..)`, `email(required|optional, max)`, `date_of_birth()`,
 /// `choice(Type, required|optional, max)`, `years_of_experience()`, `fee()`,
-/// `boolean(required|optional)`, `primary_key(required|optional)`. Without
+/// `boolean(required|optional)`, `primary_key(required|optional)`,
+/// `password()`. Without
 /// `writes`, no `set_fields` (a body whose model writes its rows itself).
 ///
 /// [`Input`]: super::Input
@@ -156,6 +166,7 @@ macro_rules! write_body {
     (@type fee()) => { i64 };
     (@type boolean($($a:tt)*)) => { bool };
     (@type primary_key($($a:tt)*)) => { i32 };
+    (@type password()) => { String };
 
     (@rule text($req:ident, $max:expr)) => {
         $crate::models::fields::Rule::Text {
@@ -209,6 +220,10 @@ macro_rules! write_body {
         }
     };
 
+    (@rule password()) => { $crate::models::fields::Rule::Password };
+    (@read $input:ident, $name:expr, password()) => {
+        $input.password($name)
+    };
     (@read $input:ident, $name:expr, primary_key($req:ident)) => {
         $input.primary_key($name, $crate::models::fields::write_body!(@required $req))
     };
@@ -264,7 +279,11 @@ mod tests {
         );
         assert!(matches!(
             Example::FIELDS[1].rule,
-            Rule::Choice { values: ["M", "F", "O", "N"], schema: "Gender", .. }
+            Rule::Choice {
+                values: ["M", "F", "O", "N"],
+                schema: "Gender",
+                ..
+            }
         ));
         assert_eq!(Example::FIELDS[2].rule, Rule::Fee);
         let required: Vec<bool> = Example::FIELDS.iter().map(|f| f.rule.required()).collect();

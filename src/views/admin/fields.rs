@@ -38,6 +38,7 @@ pub fn form_fields(table: &[FieldSpec]) -> Vec<Field> {
                 Rule::YearsOfExperience | Rule::PrimaryKey { .. } => Kind::Number,
                 Rule::Fee => Kind::Decimal,
                 Rule::Boolean { .. } => Kind::Checkbox,
+                Rule::Password => Kind::Password,
             };
             Field::new(field.name, field.label, kind, field.rule.required())
         })
