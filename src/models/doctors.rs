@@ -3,7 +3,7 @@
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, IntoActiveModel, JoinType, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    RelationTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    RelationTrait, SqliteTransactionMode, TransactionOptions, TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -88,8 +88,8 @@ impl Model {
 
 /// Checks the unique fields before writing, so that both clashes are named
 /// at once; the database's unique indexes still decide under a race.
-async fn check_unique(
-    db: &DatabaseConnection,
+async fn check_unique<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     email: Option<&str>,
     license: Option<&str>,
     except: Option<i32>,
@@ -152,7 +152,7 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ModelResult<
 
 /// # Errors
 /// 404 when there is no such doctor.
-pub async fn find(db: &DatabaseConnection, id: i32) -> ModelResult<Model> {
+pub async fn find<C: ConnectionTrait + TransactionTrait>(db: &C, id: i32) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .one(db)
         .await?
@@ -183,7 +183,11 @@ async fn find_writable<C: ConnectionTrait>(
 
 /// # Errors
 /// 400 naming every invalid or duplicate field.
-pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ModelResult<Model> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    body: &Value,
+) -> ModelResult<Model> {
     let input = DoctorInput::parse(body, Mode::Full)?;
     check_unique(
         db,
@@ -233,8 +237,8 @@ fn row_from(created_by: Option<i32>, input: DoctorInput) -> ActiveModel {
 
 /// # Errors
 /// 404 if missing, 403 if not the caller's, 400 naming every invalid field.
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     caller: &Caller,
     id: i32,
     body: &Value,
@@ -272,7 +276,11 @@ pub async fn update(
 /// # Errors
 /// 404 if missing, 403 if not the caller's, 409 if assigned to other users'
 /// patients.
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+pub async fn delete<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> ModelResult<()> {
     let txn = db
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),

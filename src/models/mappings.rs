@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
     LoaderTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, SqlErr,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -127,7 +127,11 @@ pub async fn for_patient(
 
 /// # Errors
 /// 404 when the mapping's patient is not the caller's.
-pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<MappingDetail> {
+pub async fn find<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> ModelResult<MappingDetail> {
     let mapping = scoped(caller)
         .filter(Column::Id.eq(id))
         .one(db)
@@ -192,8 +196,8 @@ const NOTES_MAX: usize = 10_000;
 /// # Errors
 /// 400 under `patient` (not the caller's, or missing: the same message),
 /// `doctor`, or `non_field_errors` for a pair that exists already.
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     caller: &Caller,
     body: &Value,
 ) -> ModelResult<MappingDetail> {
@@ -263,7 +267,11 @@ pub async fn create(
 /// The patient or the doctor was deleted between its lookup and the insert
 /// (a doctor's delete waits for no one): the same 400 as if it had been gone
 /// before.
-async fn vanished(db: &DatabaseConnection, patient_id: i32, doctor_id: i32) -> ModelError {
+async fn vanished<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    patient_id: i32,
+    doctor_id: i32,
+) -> ModelError {
     match doctors::Entity::find_by_id(doctor_id).one(db).await {
         Ok(Some(_)) => ModelError::invalid("patient", does_not_exist(&patient_id.to_string())),
         Ok(None) => ModelError::invalid("doctor", does_not_exist(&doctor_id.to_string())),
@@ -292,8 +300,8 @@ pub fn new_row(patient_id: i32, doctor_id: i32, is_primary: bool, notes: String)
 ///
 /// # Errors
 /// 404 when not the caller's; 400 naming an invalid field.
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     caller: &Caller,
     id: i32,
     body: &Value,
@@ -330,7 +338,11 @@ pub async fn update(
 
 /// # Errors
 /// 404 when not the caller's.
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+pub async fn delete<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> ModelResult<()> {
     let detail = find(db, caller, id).await?;
     detail.mapping.delete(db).await?;
     Ok(())

@@ -2,8 +2,8 @@
 //! Someone else's patient is answered exactly like a missing one (404).
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -122,7 +122,11 @@ pub async fn list(
 
 /// # Errors
 /// 404 when the patient does not exist or is not the caller's.
-pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Model> {
+pub async fn find<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .filter(caller.owned(Column::OwnerId))
         .one(db)
@@ -132,7 +136,11 @@ pub async fn find(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelRes
 
 /// # Errors
 /// 400 naming every invalid field.
-pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> ModelResult<Model> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    body: &Value,
+) -> ModelResult<Model> {
     create_for(db, caller.id(), body).await
 }
 
@@ -140,8 +148,8 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, body: &Value) -> M
 ///
 /// # Errors
 /// 400 naming every invalid field.
-pub async fn create_for(
-    db: &DatabaseConnection,
+pub async fn create_for<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     owner_id: i32,
     body: &Value,
 ) -> ModelResult<Model> {
@@ -183,8 +191,8 @@ pub fn new_row(owner_id: i32, body: &Value) -> ModelResult<ActiveModel> {
 ///
 /// # Errors
 /// 404 as in [`find`]; 400 naming every invalid field.
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     caller: &Caller,
     id: i32,
     body: &Value,
@@ -204,7 +212,11 @@ pub async fn update(
 ///
 /// # Errors
 /// 404 as in [`find`].
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+pub async fn delete<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> ModelResult<()> {
     let existing = find(db, caller, id).await?;
     existing.delete(db).await?;
     Ok(())

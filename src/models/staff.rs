@@ -5,8 +5,8 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, ModelTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ModelTrait, PaginatorTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -90,7 +90,7 @@ pub async fn list(db: &DatabaseConnection, params: &QueryParams) -> ModelResult<
 
 /// # Errors
 /// 404 when there is no such user.
-pub async fn find(db: &DatabaseConnection, id: i32) -> ModelResult<Model> {
+pub async fn find<C: ConnectionTrait + TransactionTrait>(db: &C, id: i32) -> ModelResult<Model> {
     Entity::find_by_id(id)
         .one(db)
         .await?
@@ -142,7 +142,11 @@ fn flags(
 ///
 /// # Errors
 /// 400 naming each invalid field.
-pub async fn create(db: &DatabaseConnection, actor: &Model, body: &Value) -> ModelResult<Model> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Model,
+    body: &Value,
+) -> ModelResult<Model> {
     let mut input = Input::new(body, Mode::Full)?;
     let name = input.text("name", Text::required(150));
     let email = input
@@ -185,8 +189,8 @@ fn email_error(err: sea_orm::DbErr) -> ModelError {
 /// # Errors
 /// 404 when missing; 403 when the actor may not manage the account
 /// ([`may_manage`]); 400 naming each invalid field.
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Model,
     id: i32,
     body: &Value,
@@ -227,8 +231,8 @@ pub async fn update(
 /// # Errors
 /// 404 when missing; 403 when the actor may not manage the account
 /// ([`may_manage`]); 400 naming each invalid field.
-pub async fn reset_password(
-    db: &DatabaseConnection,
+pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Model,
     id: i32,
     body: &Value,
@@ -253,7 +257,10 @@ pub async fn reset_password(
 ///
 /// # Errors
 /// Database errors.
-pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ModelResult<Vec<String>> {
+pub async fn cascade<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user: &Model,
+) -> ModelResult<Vec<String>> {
     let patients = user.find_related(patients::Entity).count(db).await?;
     let mappings = mappings::Entity::find()
         .inner_join(patients::Entity)
@@ -277,7 +284,11 @@ pub async fn cascade(db: &DatabaseConnection, user: &Model) -> ModelResult<Vec<S
 /// # Errors
 /// 404 when missing; 400 when an operator tries to delete themselves; 403
 /// when the actor may not manage the account ([`may_manage`]).
-pub async fn delete(db: &DatabaseConnection, actor: &Model, id: i32) -> ModelResult<Model> {
+pub async fn delete<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Model,
+    id: i32,
+) -> ModelResult<Model> {
     if actor.id == id {
         return Err(ModelError::invalid(
             "non_field_errors",

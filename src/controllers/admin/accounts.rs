@@ -9,10 +9,11 @@ use loco_rs::prelude::AppContext;
 use serde_json::json;
 
 use super::{
-    error_page, form_pairs, locate, not_found, record,
+    begin_change, commit_logged, error_page, form_pairs, locate, not_found,
     records::locked,
     refusal,
     resources::{AdminResource, USERS},
+    settle,
     shown::Shown,
     Attempt, Logged, StaffSession,
 };
@@ -86,11 +87,16 @@ pub async fn reset_password(
         Err(err) => return error_page(&chrome, err),
     };
     let json = forms::to_json(&USERS.password_fields(), &pairs);
-    match staff::reset_password(&ctx.db, &session.user, id, &json).await {
-        Ok(_) => {
+    let txn = match begin_change(&ctx.db).await {
+        Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let outcome = staff::reset_password(&txn, &session.user, id, &json).await;
+    match settle(txn, outcome).await {
+        Ok((_, txn)) => {
             // The log says a reset happened; it never holds the password.
-            if let Some(page) = record(
-                &ctx,
+            if let Some(page) = commit_logged(
+                txn,
                 &session,
                 &ip,
                 Logged {

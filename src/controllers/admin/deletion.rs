@@ -10,8 +10,8 @@ use loco_rs::prelude::AppContext;
 use serde_json::json;
 
 use super::{
-    error_page, form_pairs, locate, not_found, record, records::locked, refusal,
-    resources::Resource, shown::Shown, Attempt, Logged, StaffSession,
+    begin_change, commit_logged, error_page, form_pairs, locate, not_found, records::locked,
+    refusal, resources::Resource, settle, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::FieldErrors,
@@ -84,10 +84,15 @@ pub async fn delete(
         Ok(shown) => shown,
         Err(err) => return error_page(&chrome, err),
     };
-    match resource.delete(&ctx.db, &caller, id).await {
-        Ok(()) => {
-            if let Some(page) = record(
-                &ctx,
+    let txn = match begin_change(&ctx.db).await {
+        Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let outcome = resource.delete(&txn, &caller, id).await;
+    match settle(txn, outcome).await {
+        Ok(((), txn)) => {
+            if let Some(page) = commit_logged(
+                txn,
                 &session,
                 &ip,
                 Logged {

@@ -9,6 +9,10 @@ use axum::{
     routing::{get, post},
 };
 use loco_rs::prelude::{AppContext, Routes};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use serde_json::{json, Value};
 
 use crate::{
@@ -69,10 +73,58 @@ async fn index(State(ctx): State<AppContext>, session: StaffSession) -> Response
     )
 }
 
-/// Appends the change to the console's log; a failure to record is logged
-/// and answered as an error, because an unrecorded change must be noticed.
-pub(super) async fn record(
-    ctx: &AppContext,
+/// The transaction a console change runs in, with its change-log row: on
+/// SQLite it takes the write lock at once, so that the model's own reads
+/// inside it never have to upgrade a read lock.
+pub(super) async fn begin_change(
+    db: &DatabaseConnection,
+) -> Result<DatabaseTransaction, ModelError> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// A model change's outcome in `txn`: on success the value and the
+/// transaction, for [`commit_logged`]; on failure the transaction is rolled
+/// back at once, before a refusal is logged outside it.
+pub(super) async fn settle<T>(
+    txn: DatabaseTransaction,
+    outcome: Result<T, ModelError>,
+) -> Result<(T, DatabaseTransaction), ModelError> {
+    match outcome {
+        Ok(value) => Ok((value, txn)),
+        Err(err) => {
+            // Nothing was written that must stay; a failed rollback ends
+            // with the connection, which drops the transaction anyway.
+            let _ = txn.rollback().await;
+            Err(err)
+        }
+    }
+}
+
+/// Records the change made in `txn` and commits both: a change the log
+/// cannot record is not made (the error page says so).
+pub(super) async fn commit_logged(
+    txn: DatabaseTransaction,
+    session: &StaffSession,
+    ip: &str,
+    logged: Logged<'_>,
+) -> Option<Response> {
+    if let Some(page) = record(&txn, session, ip, logged).await {
+        return Some(page);
+    }
+    txn.commit()
+        .await
+        .err()
+        .map(|err| error_page(&session.chrome(), ModelError::from(err)))
+}
+
+/// Appends an entry to the console's log; a failure to record is logged
+/// and answered as an error, because an unrecorded action must be noticed.
+async fn record<C: ConnectionTrait>(
+    db: &C,
     session: &StaffSession,
     ip: &str,
     logged: Logged<'_>,
@@ -87,7 +139,7 @@ pub(super) async fn record(
         before: logged.before,
         after: logged.after,
     };
-    admin_log::record(&ctx.db, change)
+    admin_log::record(db, change)
         .await
         .err()
         .map(|err| error_page(&session.chrome(), err))
@@ -111,7 +163,7 @@ pub(super) async fn refusal(
         before: None,
         after: None,
     };
-    if let Some(page) = record(ctx, session, ip, logged).await {
+    if let Some(page) = record(&ctx.db, session, ip, logged).await {
         return page;
     }
     error_page(&session.chrome(), err)

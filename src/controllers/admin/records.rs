@@ -9,8 +9,8 @@ use loco_rs::prelude::AppContext;
 use serde_json::{json, Value};
 
 use super::{
-    error_page, form_pairs, locate, not_found, record, refusal, resources::Resource, shown::Shown,
-    Attempt, Logged, StaffSession,
+    begin_change, commit_logged, error_page, form_pairs, locate, not_found, refusal,
+    resources::Resource, settle, shown::Shown, Attempt, Logged, StaffSession,
 };
 use crate::{
     errors::FieldErrors,
@@ -147,10 +147,15 @@ pub async fn add(
     };
     let json = forms::to_json(&resource.fields(true), &pairs);
     let caller = Caller::staff(session.user.clone());
-    match resource.create(&ctx.db, &caller, &json).await {
-        Ok(shown) => {
-            if let Some(page) = record(
-                &ctx,
+    let txn = match begin_change(&ctx.db).await {
+        Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let outcome = resource.create(&txn, &caller, &json).await;
+    match settle(txn, outcome).await {
+        Ok((shown, txn)) => {
+            if let Some(page) = commit_logged(
+                txn,
                 &session,
                 &ip,
                 Logged {
@@ -235,11 +240,16 @@ pub async fn change(
     };
     let submitted = forms::to_json(&resource.fields(false), &pairs);
     let json = resource.edit_body(submitted, &before, &pairs, &session.user);
-    match resource.update(&ctx.db, &caller, id, &json).await {
-        Ok(after) => {
+    let txn = match begin_change(&ctx.db).await {
+        Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let outcome = resource.update(&txn, &caller, id, &json).await;
+    match settle(txn, outcome).await {
+        Ok((after, txn)) => {
             let action = resource.change_action(&before.json, &after.json);
-            if let Some(page) = record(
-                &ctx,
+            if let Some(page) = commit_logged(
+                txn,
                 &session,
                 &ip,
                 Logged {

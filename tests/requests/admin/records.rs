@@ -2,7 +2,7 @@
 //! beside their fields, delete confirmation with the cascade, the change log.
 use axum::http::StatusCode;
 use healthcare_backend::models::admin_log;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use serde_json::{json, Value};
 
 use super::{account, html, location, Console};
@@ -311,4 +311,54 @@ async fn list_filters_cover_the_api_filters_typed_as_text() {
     let page = html(&mappings);
     assert!(page.contains("Vestland") && !page.contains("Nordmann"));
     assert!(page.contains("name=\"patient_id\""));
+}
+
+#[tokio::test]
+async fn a_change_the_log_cannot_record_is_not_made() {
+    let app = TestApp::spawn().await;
+    let staff = account(&app, "Sam Staff", true, false).await;
+    let owner = app.register("Olga Owner").await;
+    let patient = app.create_patient(&owner, json!({})).await;
+    let id = patient["id"].as_i64().expect("an id");
+    let console = Console::sign_in(&app, &staff).await;
+    // The change log is gone (a broken table, a revoked grant): every
+    // insert into it fails.
+    app.ctx
+        .db
+        .execute_unprepared("ALTER TABLE admin_log RENAME TO admin_log_unwritable")
+        .await
+        .expect("rename");
+
+    let deleted = console
+        .post(&format!("/admin/patients/{id}/delete/"), &[])
+        .await;
+    assert_eq!(deleted.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let kept = app
+        .get(&format!("/api/patients/{id}/"))
+        .token(&owner)
+        .send()
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "the delete was rolled back");
+
+    let edited = console
+        .post(
+            &format!("/admin/patients/{id}/"),
+            &[
+                ("first_name", "Renamed"),
+                ("last_name", "Doe"),
+                ("date_of_birth", "1985-06-15"),
+                ("gender", "M"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let after = app
+        .get(&format!("/api/patients/{id}/"))
+        .token(&owner)
+        .send()
+        .await;
+    assert_eq!(
+        after.body["data"]["first_name"], "John",
+        "the edit was rolled back"
+    );
 }

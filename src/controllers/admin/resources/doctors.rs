@@ -1,6 +1,8 @@
 //! The doctor directory in the console: every doctor, whoever created it.
 use async_trait::async_trait;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::Value;
 
 use super::{flag, list_page, AdminResource};
@@ -82,7 +84,7 @@ impl AdminResource for Doctors {
 
     async fn create(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         body: &Value,
     ) -> ModelResult<Shown> {
@@ -91,7 +93,7 @@ impl AdminResource for Doctors {
 
     async fn update(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         id: i32,
         body: &Value,
@@ -111,7 +113,7 @@ impl AdminResource for Doctors {
         )])
     }
 
-    async fn delete(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+    async fn delete(&self, db: &DatabaseTransaction, caller: &Caller, id: i32) -> ModelResult<()> {
         doctors::delete(db, caller, id).await
     }
 }

@@ -1,6 +1,6 @@
 //! Assignments of doctors to patients in the console.
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait};
 use serde_json::Value;
 
 use super::{flag, list_page, AdminResource};
@@ -84,7 +84,7 @@ impl AdminResource for Mappings {
 
     async fn create(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         body: &Value,
     ) -> ModelResult<Shown> {
@@ -93,7 +93,7 @@ impl AdminResource for Mappings {
 
     async fn update(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         id: i32,
         body: &Value,
@@ -107,7 +107,7 @@ impl AdminResource for Mappings {
         ])
     }
 
-    async fn delete(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+    async fn delete(&self, db: &DatabaseTransaction, caller: &Caller, id: i32) -> ModelResult<()> {
         mappings::delete(db, caller, id).await
     }
 }

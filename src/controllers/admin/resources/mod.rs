@@ -4,7 +4,7 @@
 //! [`Caller`] that sees every record). The handlers only pick a resource by
 //! its path and call it.
 use async_trait::async_trait;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::Value;
 
 use super::shown::Shown;
@@ -82,11 +82,14 @@ pub trait AdminResource: Send + Sync {
     /// 404 when there is no such record.
     async fn find(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Shown>;
 
+    /// Creates, updates and deletes run in the transaction that records the
+    /// change in the log (see `commit_logged`).
+    ///
     /// # Errors
     /// 400 naming each invalid field (the API's rules).
     async fn create(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         body: &Value,
     ) -> ModelResult<Shown>;
@@ -95,7 +98,7 @@ pub trait AdminResource: Send + Sync {
     /// 404 when missing; 400 naming each invalid field.
     async fn update(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         id: i32,
         body: &Value,
@@ -109,7 +112,7 @@ pub trait AdminResource: Send + Sync {
 
     /// # Errors
     /// 404 when missing; 400 when an operator deletes themselves.
-    async fn delete(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()>;
+    async fn delete(&self, db: &DatabaseTransaction, caller: &Caller, id: i32) -> ModelResult<()>;
 }
 
 /// A resource, as the handlers hold one.

@@ -1,6 +1,8 @@
 //! Patients in the console: every owner's, and created for a chosen owner.
 use async_trait::async_trait;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::Value;
 
 use super::{list_page, AdminResource};
@@ -91,7 +93,7 @@ impl AdminResource for Patients {
 
     async fn create(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         _caller: &Caller,
         body: &Value,
     ) -> ModelResult<Shown> {
@@ -101,7 +103,7 @@ impl AdminResource for Patients {
 
     async fn update(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         id: i32,
         body: &Value,
@@ -121,13 +123,13 @@ impl AdminResource for Patients {
         )])
     }
 
-    async fn delete(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+    async fn delete(&self, db: &DatabaseTransaction, caller: &Caller, id: i32) -> ModelResult<()> {
         patients::delete(db, caller, id).await
     }
 }
 
 /// The owner a new patient is created for: an existing user's id.
-async fn owner_of(db: &DatabaseConnection, body: &Value) -> ModelResult<i32> {
+async fn owner_of(db: &DatabaseTransaction, body: &Value) -> ModelResult<i32> {
     let raw = body
         .get("owner")
         .and_then(Value::as_str)

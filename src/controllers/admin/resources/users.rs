@@ -1,7 +1,7 @@
 //! Accounts in the console. Only a superuser changes staff flags; other staff
 //! see them read-only (`staff` holds the rules).
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 use super::{flag, list_page, AdminResource};
@@ -152,7 +152,7 @@ impl AdminResource for Users {
 
     async fn create(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         body: &Value,
     ) -> ModelResult<Shown> {
@@ -161,7 +161,7 @@ impl AdminResource for Users {
 
     async fn update(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         caller: &Caller,
         id: i32,
         body: &Value,
@@ -173,7 +173,7 @@ impl AdminResource for Users {
         staff::cascade(db, &staff::find(db, id).await?).await
     }
 
-    async fn delete(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<()> {
+    async fn delete(&self, db: &DatabaseTransaction, caller: &Caller, id: i32) -> ModelResult<()> {
         staff::delete(db, &caller.user, id).await.map(|_| ())
     }
 }
