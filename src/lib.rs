@@ -3,6 +3,7 @@ pub mod controllers;
 pub mod db_pool;
 pub mod domain;
 pub mod draining;
+pub mod dtos;
 pub mod errors;
 pub mod extractors;
 pub mod initializers;
