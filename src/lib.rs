@@ -3,6 +3,8 @@ pub mod controllers;
 pub mod db_pool;
 pub mod domain;
 pub mod draining;
+pub mod dtos;
+pub mod entity_codegen;
 pub mod errors;
 pub mod extractors;
 pub mod initializers;

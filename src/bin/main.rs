@@ -1,4 +1,4 @@
-use healthcare_backend::app::App;
+use healthcare_backend::{app::App, entity_codegen};
 use loco_rs::cli;
 use migration::Migrator;
 
@@ -26,6 +26,10 @@ fn run() -> loco_rs::Result<()> {
     // The seed reads its settings from the environment or a `.env` file; the
     // file fills only what the environment does not already set.
     dotenvy::dotenv().ok();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if entity_codegen::is_entities_command(&args) {
+        return entities(&args);
+    }
     // The blocking pool runs Argon2 (19 MiB and ~40 ms of CPU a hash): more
     // hashes at once than cores only add memory and starve the async
     // workers. `MAX_BLOCKING_THREADS` overrides (default: one per core).
@@ -41,4 +45,24 @@ fn run() -> loco_rs::Result<()> {
         .build()
         .map_err(|err| loco_rs::Error::Message(err.to_string()))?
         .block_on(cli::main::<App, Migrator>())
+}
+
+/// `db entities`, which `cargo loco generate model|scaffold` also runs: only
+/// new tables get an entity, the hand-kept ones are left alone (see
+/// `entity_codegen`).
+#[allow(clippy::result_large_err)]
+fn entities(args: &[String]) -> loco_rs::Result<()> {
+    let environment: loco_rs::environment::Environment = entity_codegen::environment(args)
+        .parse()
+        .map_err(|err: &str| loco_rs::Error::Message(err.to_string()))?;
+    let config = environment.load()?;
+    let written = entity_codegen::generate_new(&config.database.uri, std::path::Path::new("."))
+        .map_err(loco_rs::Error::Message)?;
+    if written.is_empty() {
+        println!("every table has an entity already; none written");
+    }
+    for table in written {
+        println!("src/models/_entities/{table}.rs written (and src/models/{table}.rs if new)");
+    }
+    Ok(())
 }

@@ -84,7 +84,8 @@ async fn every_route_is_documented_and_every_documented_operation_is_served() {
     let unserved: Vec<_> = documented.difference(&served).collect();
     assert!(
         undocumented.is_empty(),
-        "served but not in the document: {undocumented:?}"
+        "served but not in the document (a new resource needs its entry in \
+         src/openapi/, see the README's \"Adding a resource\"): {undocumented:?}"
     );
     assert!(
         unserved.is_empty(),
