@@ -1,6 +1,10 @@
 //! Money as the contract writes it (`"250.00"`) and as it is stored (whole
 //! cents in an integer column, so sums are exact on both databases).
 
+use serde_json::Value;
+
+use super::NOT_NULL;
+
 /// Parses `"250"`, `"250.5"`, `"250.00"` into cents.
 pub(super) fn parse_cents(text: &str, max_digits: usize) -> Result<i64, String> {
     const INVALID: &str = "A valid number is required.";
@@ -64,5 +68,41 @@ mod tests {
         assert!(parse_cents(".", 10).is_err());
         assert_eq!(format_cents(25050), "250.50");
         assert_eq!(format_cents(7), "0.07");
+    }
+}
+
+/// A consultation fee's digits in all, two after the point (the seed's
+/// `DecimalField(max_digits=10, decimal_places=2)`).
+const FEE_MAX_DIGITS: usize = 10;
+
+impl super::Input<'_> {
+    /// A fee, in cents (see [`Self::money_cents`]).
+    pub fn fee(&mut self, field: &str) -> Option<i64> {
+        self.money_cents(field, false, FEE_MAX_DIGITS)
+    }
+
+    /// A non-negative decimal with at most two places and `max_digits` digits
+    /// in all, given as a string (`"250.00"`) or a number; returned in cents.
+    pub fn money_cents(&mut self, field: &str, required: bool, max_digits: usize) -> Option<i64> {
+        let value = self.raw(field, required)?;
+        let text = match value {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Null => {
+                self.errors.add(field, NOT_NULL);
+                return None;
+            }
+            _ => {
+                self.errors.add(field, "A valid number is required.");
+                return None;
+            }
+        };
+        match parse_cents(&text, max_digits) {
+            Ok(cents) => Some(cents),
+            Err(message) => {
+                self.errors.add(field, message);
+                None
+            }
+        }
     }
 }

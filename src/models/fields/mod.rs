@@ -16,13 +16,8 @@ mod cents;
 mod spec;
 pub use crate::domain::ChoiceField;
 pub use cents::format_cents;
-use cents::parse_cents;
 pub(crate) use spec::write_body;
 pub use spec::{FieldSpec, Rule};
-
-/// A consultation fee's digits in all, two after the point (the seed's
-/// `DecimalField(max_digits=10, decimal_places=2)`).
-const FEE_MAX_DIGITS: usize = 10;
 
 pub const REQUIRED: &str = "This field is required.";
 pub const NOT_NULL: &str = "This field may not be null.";
@@ -274,11 +269,6 @@ impl<'a> Input<'a> {
             .and_then(|years| i32::try_from(years).ok())
     }
 
-    /// A fee, in cents (see [`Self::money_cents`]).
-    pub fn fee(&mut self, field: &str) -> Option<i64> {
-        self.money_cents(field, false, FEE_MAX_DIGITS)
-    }
-
     /// A JSON boolean.
     pub fn boolean(&mut self, field: &str, required: bool) -> Option<bool> {
         match self.raw(field, required)? {
@@ -329,31 +319,6 @@ impl<'a> Input<'a> {
             None
         } else {
             Some(number)
-        }
-    }
-
-    /// A non-negative decimal with at most two places and `max_digits` digits
-    /// in all, given as a string (`"250.00"`) or a number; returned in cents.
-    pub fn money_cents(&mut self, field: &str, required: bool, max_digits: usize) -> Option<i64> {
-        let value = self.raw(field, required)?;
-        let text = match value {
-            Value::String(s) => s.trim().to_string(),
-            Value::Number(n) => n.to_string(),
-            Value::Null => {
-                self.errors.add(field, NOT_NULL);
-                return None;
-            }
-            _ => {
-                self.errors.add(field, "A valid number is required.");
-                return None;
-            }
-        };
-        match parse_cents(&text, max_digits) {
-            Ok(cents) => Some(cents),
-            Err(message) => {
-                self.errors.add(field, message);
-                None
-            }
         }
     }
 
