@@ -48,29 +48,6 @@ pub fn format_cents(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cents_round_trip() {
-        assert_eq!(parse_cents("250.00", 10), Ok(25000));
-        assert_eq!(parse_cents("250.5", 10), Ok(25050));
-        assert_eq!(parse_cents("0", 10), Ok(0));
-        assert_eq!(parse_cents(".5", 10), Ok(50));
-        assert_eq!(parse_cents("-0.00", 10), Ok(0));
-        assert_eq!(parse_cents("99999999.99", 10), Ok(9_999_999_999));
-        assert!(parse_cents("100000000", 10).is_err());
-        assert!(parse_cents("1.234", 10).is_err());
-        assert!(parse_cents("-1", 10).is_err());
-        assert!(parse_cents("abc", 10).is_err());
-        assert!(parse_cents("1e3", 10).is_err());
-        assert!(parse_cents(".", 10).is_err());
-        assert_eq!(format_cents(25050), "250.50");
-        assert_eq!(format_cents(7), "0.07");
-    }
-}
-
 /// A consultation fee's digits in all, two after the point (the seed's
 /// `DecimalField(max_digits=10, decimal_places=2)`).
 const FEE_MAX_DIGITS: usize = 10;
@@ -104,5 +81,28 @@ impl super::Input<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_round_trip() {
+        assert_eq!(parse_cents("250.00", 10), Ok(25000));
+        assert_eq!(parse_cents("250.5", 10), Ok(25050));
+        assert_eq!(parse_cents("0", 10), Ok(0));
+        assert_eq!(parse_cents(".5", 10), Ok(50));
+        assert_eq!(parse_cents("-0.00", 10), Ok(0));
+        assert_eq!(parse_cents("99999999.99", 10), Ok(9_999_999_999));
+        assert!(parse_cents("100000000", 10).is_err());
+        assert!(parse_cents("1.234", 10).is_err());
+        assert!(parse_cents("-1", 10).is_err());
+        assert!(parse_cents("abc", 10).is_err());
+        assert!(parse_cents("1e3", 10).is_err());
+        assert!(parse_cents(".", 10).is_err());
+        assert_eq!(format_cents(25050), "250.50");
+        assert_eq!(format_cents(7), "0.07");
     }
 }
