@@ -58,7 +58,7 @@ pub async fn password_form(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    match USERS.find(&ctx.db, &caller, id).await {
+    match USERS.find(&(&ctx.db).into(), &caller, id).await {
         Ok(user) if user.locked => error_page(&chrome, locked()),
         Ok(user) => password_page(StatusCode::OK, &chrome, &user, &FieldErrors::new()),
         Err(err) => error_page(&chrome, err),
@@ -82,15 +82,17 @@ pub async fn reset_password(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    let user = match USERS.find(&ctx.db, &caller, id).await {
-        Ok(user) => user,
-        Err(err) => return error_page(&chrome, err),
-    };
-    let json = forms::to_json(&USERS.password_fields(), &pairs);
+    // The record as it was, read in the change's own transaction, so the
+    // log's "before" is what the change replaced.
     let txn = match begin_change(&ctx.db).await {
         Ok(txn) => txn,
         Err(err) => return error_page(&chrome, err),
     };
+    let user = match USERS.find(&(&txn).into(), &caller, id).await {
+        Ok(user) => user,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let json = forms::to_json(&USERS.password_fields(), &pairs);
     let outcome = staff::reset_password(&txn, &session.user, id, &json).await;
     match settle(txn, outcome).await {
         Ok((_, txn)) => {

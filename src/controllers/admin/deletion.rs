@@ -57,7 +57,7 @@ pub async fn delete_form(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    match resource.find(&ctx.db, &caller, id).await {
+    match resource.find(&(&ctx.db).into(), &caller, id).await {
         Ok(shown) if shown.locked => error_page(&chrome, locked()),
         Ok(shown) => delete_page(&ctx, &chrome, resource, &shown, &FieldErrors::new()).await,
         Err(err) => error_page(&chrome, err),
@@ -80,12 +80,14 @@ pub async fn delete(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    let shown = match resource.find(&ctx.db, &caller, id).await {
-        Ok(shown) => shown,
-        Err(err) => return error_page(&chrome, err),
-    };
+    // The record as it was, read in the change's own transaction, so the
+    // log's "before" is what the change replaced.
     let txn = match begin_change(&ctx.db).await {
         Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let shown = match resource.find(&(&txn).into(), &caller, id).await {
+        Ok(shown) => shown,
         Err(err) => return error_page(&chrome, err),
     };
     let outcome = resource.delete(&txn, &caller, id).await;

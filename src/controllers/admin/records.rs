@@ -203,7 +203,7 @@ pub async fn change_form(
         chrome.notice = Some("Saved.".to_string());
     }
     let caller = Caller::staff(session.user.clone());
-    match resource.find(&ctx.db, &caller, id).await {
+    match resource.find(&(&ctx.db).into(), &caller, id).await {
         Ok(shown) => form_page(
             StatusCode::OK,
             &chrome,
@@ -234,16 +234,18 @@ pub async fn change(
         None => return not_found(&chrome),
     };
     let caller = Caller::staff(session.user.clone());
-    let before = match resource.find(&ctx.db, &caller, id).await {
+    // The record as it was, read in the change's own transaction, so the
+    // log's "before" is what the change replaced.
+    let txn = match begin_change(&ctx.db).await {
+        Ok(txn) => txn,
+        Err(err) => return error_page(&chrome, err),
+    };
+    let before = match resource.find(&(&txn).into(), &caller, id).await {
         Ok(shown) => shown,
         Err(err) => return error_page(&chrome, err),
     };
     let submitted = forms::to_json(&resource.fields(false), &pairs);
     let json = resource.edit_body(submitted, &before, &pairs, &session.user);
-    let txn = match begin_change(&ctx.db).await {
-        Ok(txn) => txn,
-        Err(err) => return error_page(&chrome, err),
-    };
     let outcome = resource.update(&txn, &caller, id, &json).await;
     match settle(txn, outcome).await {
         Ok((after, txn)) => {

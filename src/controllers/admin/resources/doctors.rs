@@ -1,7 +1,8 @@
 //! The doctor directory in the console: every doctor, whoever created it.
 use async_trait::async_trait;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, DatabaseConnection, DatabaseExecutor, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::Value;
 
@@ -78,7 +79,12 @@ impl AdminResource for Doctors {
         ))
     }
 
-    async fn find(&self, db: &DatabaseConnection, _caller: &Caller, id: i32) -> ModelResult<Shown> {
+    async fn find(
+        &self,
+        db: &DatabaseExecutor<'_>,
+        _caller: &Caller,
+        id: i32,
+    ) -> ModelResult<Shown> {
         Ok(show_doctor(doctors::find(db, id).await?))
     }
 

@@ -1,6 +1,8 @@
 //! Assignments of doctors to patients in the console.
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseExecutor, DatabaseTransaction, EntityTrait, PaginatorTrait,
+};
 use serde_json::Value;
 
 use super::{flag, list_page, AdminResource};
@@ -78,7 +80,12 @@ impl AdminResource for Mappings {
         ))
     }
 
-    async fn find(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Shown> {
+    async fn find(
+        &self,
+        db: &DatabaseExecutor<'_>,
+        caller: &Caller,
+        id: i32,
+    ) -> ModelResult<Shown> {
         Ok(show_mapping(mappings::find(db, caller, id).await?))
     }
 

@@ -4,7 +4,7 @@
 //! [`Caller`] that sees every record). The handlers only pick a resource by
 //! its path and call it.
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::{DatabaseConnection, DatabaseExecutor, DatabaseTransaction};
 use serde_json::Value;
 
 use super::shown::Shown;
@@ -78,9 +78,12 @@ pub trait AdminResource: Send + Sync {
         params: &QueryParams,
     ) -> ModelResult<Value>;
 
+    /// On a connection for a page, on the change's transaction for a change.
+    ///
     /// # Errors
     /// 404 when there is no such record.
-    async fn find(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Shown>;
+    async fn find(&self, db: &DatabaseExecutor<'_>, caller: &Caller, id: i32)
+        -> ModelResult<Shown>;
 
     /// Creates, updates and deletes run in the transaction that records the
     /// change in the log (see `commit_logged`).

@@ -1,7 +1,8 @@
 //! Patients in the console: every owner's, and created for a chosen owner.
 use async_trait::async_trait;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, DatabaseConnection, DatabaseExecutor, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::Value;
 
@@ -87,7 +88,12 @@ impl AdminResource for Patients {
         ))
     }
 
-    async fn find(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Shown> {
+    async fn find(
+        &self,
+        db: &DatabaseExecutor<'_>,
+        caller: &Caller,
+        id: i32,
+    ) -> ModelResult<Shown> {
         Ok(show_patient(patients::find(db, caller, id).await?))
     }
 

@@ -1,7 +1,9 @@
 //! Accounts in the console. Only a superuser changes staff flags; other staff
 //! see them read-only (`staff` holds the rules).
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseExecutor, DatabaseTransaction, EntityTrait, PaginatorTrait,
+};
 use serde_json::{json, Value};
 
 use super::{flag, list_page, AdminResource};
@@ -142,7 +144,12 @@ impl AdminResource for Users {
         ))
     }
 
-    async fn find(&self, db: &DatabaseConnection, caller: &Caller, id: i32) -> ModelResult<Shown> {
+    async fn find(
+        &self,
+        db: &DatabaseExecutor<'_>,
+        caller: &Caller,
+        id: i32,
+    ) -> ModelResult<Shown> {
         let user = staff::find(db, id).await?;
         Ok(Shown {
             locked: !staff::may_manage(&caller.user, &user),
